@@ -1,0 +1,87 @@
+"""Clues from the text itself about where a paragraph ends: sentence ends, dangling words, line widths."""
+
+import re
+import statistics
+from dataclasses import dataclass
+
+# Words a paragraph cannot end on: a line ending with one of them continues after a page break.
+DANGLING_WORDS = frozenset(
+    """a an the of to in for on at by with from and or nor as that which whose than between into
+    its their our his her this these those such including through towards toward among upon within
+    without under over be is are was were has have had will would should shall can could may might must
+    not but if whether both either neither""".split()
+)
+# Closing markup, quotes and footnote calls that may follow a sentence's final punctuation.
+TRAILING_MARKUP = re.compile(r"(?:[*_\"”’')\]\s]|[¹²³⁴⁵⁶⁷⁸⁹⁰]|<sup>[^<]*</sup>)+$")
+LEADING_MARKUP = re.compile(r"^(?:[*_\"“‘'(\[\s])+")
+WORD = re.compile(r"[A-Za-z]+")
+WHITESPACE = re.compile(r"\s+")
+
+
+def collapse(text: str) -> str:
+    """Collapse every run of whitespace to one space: the only change a quote may undergo."""
+    return WHITESPACE.sub(" ", text).strip()
+
+
+def ends_sentence(text: str) -> bool:
+    """True when the text ends with . ; : ? or ! (before any closing quote, markup or footnote call)."""
+    core = TRAILING_MARKUP.sub("", text)
+    return core[-1:] in {".", ";", ":", "?", "!"}
+
+
+def ends_open(text: str) -> bool:
+    """True when the text ends on a word that cannot end a paragraph ("...Action Agenda of the")."""
+    core = TRAILING_MARKUP.sub("", text)
+    words = WORD.findall(core[-20:])
+    return bool(words) and core[-1:].isalpha() and words[-1].lower() in DANGLING_WORDS
+
+
+def starts_lowercase(text: str) -> bool:
+    """True when the first letter, past opening quotes and markup, is lower case."""
+    core = LEADING_MARKUP.sub("", text)
+    return core[:1].islower()
+
+
+def starts_capitalised(text: str) -> bool:
+    """True when the first word has a capital: "Harnessing", "ICT", and OCR-damaged "leT" (for ICT)."""
+    core = LEADING_MARKUP.sub("", text)
+    first = core.split(" ", 1)[0]
+    return core[:1].isalpha() and any(c.isupper() for c in first)
+
+
+def is_title_like(text: str) -> bool:
+    """A line that reads as a heading: capitalised, no sentence punctuation, no dangling last word."""
+    core = TRAILING_MARKUP.sub("", text)
+    return (
+        starts_capitalised(text)
+        and not ends_sentence(text)
+        and not core.endswith(",")
+        and not ends_open(text)
+    )
+
+
+@dataclass(frozen=True)
+class Layout:
+    """How a document's lines are laid out: hard-wrapped at a fixed width (scanned reports) or not."""
+
+    wrap_width: int  # 0 when lines are not hard-wrapped (one line per paragraph)
+    double_spaced: bool  # a blank line after every line, so a blank line does not end a paragraph
+
+    def is_full(self, line: str) -> bool:
+        """A hard-wrapped line that reaches the wrap width, so its paragraph goes on."""
+        return self.wrap_width > 0 and len(line.strip()) >= 0.8 * self.wrap_width
+
+
+def measure_layout(lines: list[str]) -> Layout:
+    """Hard-wrapped documents have most lines near one width, and that width is short."""
+    lengths = sorted(len(line.strip()) for line in lines if line.strip())
+    if len(lengths) < 10:
+        return Layout(0, False)
+    width = lengths[int(0.9 * (len(lengths) - 1))]
+    near_width = sum(length >= 0.6 * width for length in lengths) / len(lengths)
+    if width > 150 or near_width < 0.5 or statistics.median(lengths) < 40:
+        return Layout(0, False)
+    followed_by_blank = sum(
+        1 for line, after in zip(lines, lines[1:] + [""], strict=True) if line.strip() and not after.strip()
+    )
+    return Layout(width, followed_by_blank >= 0.8 * len(lengths))
