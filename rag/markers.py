@@ -46,9 +46,9 @@ def classify(line: str) -> Marker:
     bullet = BULLET.match(line)
     bullet_end = bullet.end() if bullet else 0
     rest = line[bullet_end:]
-    if number := PARAGRAPH_NUMBER.match(rest):
-        if number["close"] or number["suffix"] or number["alt"]:
-            return Marker("number", paragraph_label(number), bullet_end)
+    number = PARAGRAPH_NUMBER.match(rest)
+    if number and (number["close"] or number["suffix"] or number["alt"]):
+        return Marker("number", paragraph_label(number), bullet_end)
     if section := SECTION_NUMBER.match(rest):
         return Marker("section", section["num"], bullet_end, level=section["num"].count(".") + 1)
     if letter := LETTER_ITEM.match(rest):

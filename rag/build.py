@@ -1,0 +1,102 @@
+"""Build the index: documents -> units -> chunks -> vectors -> index folder."""
+
+import logging
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import faiss
+import numpy as np
+
+from rag import store
+from rag.chunking import CHUNKER_VERSION, chunk_units
+from rag.documents import catalog_sha256, describe, document_files, file_sha256, read_catalog, read_text
+from rag.embedding import DIMENSIONS, MODEL_ID, MODEL_SHA256, Embedder
+from rag.errors import IndexStoreError
+from rag.paragraphs import PARSER_VERSION, parse
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    documents: int
+    units: int
+    chunks: int
+    embedded: int  # chunks embedded now; the rest were reused from the previous build
+    seconds: float
+    folder: Path
+
+
+def expected_manifest(docs_dir: Path) -> dict:
+    """What the manifest of an up-to-date index says; cheap to compute (hashes, no parsing)."""
+    return {
+        "format": store.FORMAT,
+        "model": {"id": MODEL_ID, "sha256": MODEL_SHA256},
+        "parser_version": PARSER_VERSION,
+        "chunker_version": CHUNKER_VERSION,
+        "sources": {path.name: file_sha256(path) for path in document_files(docs_dir)},
+        "catalog_sha256": catalog_sha256(docs_dir),
+    }
+
+
+def is_current(manifest: dict, docs_dir: Path) -> bool:
+    expected = expected_manifest(docs_dir)
+    return all(manifest.get(key) == value for key, value in expected.items())
+
+
+def build(
+    docs_dir: Path, index_dir: Path, *, embedder: Embedder | None = None, progress: bool = False
+) -> BuildReport:
+    """Parse, chunk, embed and save; vectors of unchanged chunks are reused from the previous build."""
+    began = time.perf_counter()
+    manifest = expected_manifest(docs_dir)
+    catalog = read_catalog(docs_dir)
+    documents, units = {}, []
+    for path in document_files(docs_dir):
+        doc_units = parse(path.stem, read_text(path))
+        documents[path.stem] = describe(path, doc_units, catalog.get(path.stem, {}))
+        units.extend(doc_units)
+    chunks = chunk_units(units, documents)
+    vectors, embedded = _vectors([c.text for c in chunks], index_dir, embedder, progress)
+    dense = faiss.IndexFlatIP(DIMENSIONS)
+    dense.add(vectors)
+    manifest["counts"] = {"documents": len(documents), "units": len(units), "chunks": len(chunks)}
+    manifest["built_at"] = time.strftime("%Y-%m-%dT%H:%M:%S%z")
+    folder = store.save(index_dir, store.StoredIndex(manifest, documents, units, chunks, dense))
+    seconds = time.perf_counter() - began
+    log.info(
+        "Built %s: %d documents, %d units, %d chunks in %.1f s",
+        folder,
+        len(documents),
+        len(units),
+        len(chunks),
+        seconds,
+    )
+    return BuildReport(len(documents), len(units), len(chunks), embedded, seconds, folder)
+
+
+def _vectors(
+    texts: list[str], index_dir: Path, embedder: Embedder | None, progress: bool
+) -> tuple[np.ndarray, int]:
+    """Embed only the texts the previous build did not already embed with the same model."""
+    known = _previous_vectors(index_dir)
+    missing = sorted({t for t in texts if t not in known})
+    if missing:
+        fresh = (embedder or Embedder()).embed(missing, progress=progress)
+        known.update(zip(missing, fresh, strict=True))
+    vectors = np.stack([known[t] for t in texts]) if texts else np.zeros((0, DIMENSIONS), np.float32)
+    return vectors.astype(np.float32), len(missing)
+
+
+def _previous_vectors(index_dir: Path) -> dict[str, np.ndarray]:
+    folder = store.live_build(index_dir)
+    if folder is None:
+        return {}
+    try:
+        previous = store.load(folder)
+    except IndexStoreError:
+        return {}  # a damaged index is simply rebuilt from scratch
+    if previous.manifest.get("model", {}).get("sha256") != MODEL_SHA256:
+        return {}
+    return dict(zip((c.text for c in previous.chunks), store.vectors_of(previous.dense), strict=True))

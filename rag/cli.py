@@ -1,0 +1,107 @@
+"""The `rag` command: a thin layer that turns library calls into printed results and exit codes."""
+
+import argparse
+import json
+import logging
+import shutil
+import sys
+import textwrap
+from pathlib import Path
+
+from rag import store
+from rag.build import build, is_current
+from rag.errors import QueryError, RagError
+from rag.index import Index, default_docs_dir, default_index_dir
+from rag.passage import Passage
+
+EXIT_ERROR = 1
+EXIT_USAGE = 2
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(message)s")
+    try:
+        return args.run(args)
+    except QueryError as error:
+        print(f"rag: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    except RagError as error:
+        print(f"rag: {error}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        print("rag: interrupted", file=sys.stderr)
+        return 130
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="rag", description="Answer questions about WSIS documents with cited quotes."
+    )
+    parser.add_argument("-v", "--verbose", action="store_true", help="log what happens")
+    commands = parser.add_subparsers(required=True, metavar="COMMAND")
+
+    build_cmd = commands.add_parser("build", help="build or refresh the index")
+    _add_folders(build_cmd)
+    build_cmd.add_argument("--force", action="store_true", help="rebuild even when the index is up to date")
+    build_cmd.set_defaults(run=_build)
+
+    ask = commands.add_parser("ask", help="print the paragraphs that answer a question")
+    ask.add_argument("question")
+    ask.add_argument("-k", type=int, default=5, help="how many passages (default 5)")
+    ask.add_argument("--doc", action="append", metavar="ID", help="search only this document (repeatable)")
+    ask.add_argument("--json", action="store_true", help="print JSON for scripts")
+    _add_folders(ask)
+    ask.set_defaults(run=_ask)
+    return parser
+
+
+def _add_folders(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--docs", type=Path, default=None, help="folder of .txt/.md documents (default: seeds/)"
+    )
+    command.add_argument("--index", type=Path, default=None, help="index folder (default: index/)")
+
+
+def _build(args) -> int:
+    docs = args.docs or default_docs_dir()
+    folder = args.index or default_index_dir()
+    live = store.live_build(folder)
+    if live and not args.force and is_current(store.read_manifest(live), docs):
+        print(f"The index in {folder} is up to date with {docs}; nothing to do (--force rebuilds).")
+        return 0
+    print(f"Building the index of {docs} in {folder} ...", file=sys.stderr)
+    with store.build_lock(folder):
+        report = build(docs, folder, progress=sys.stderr.isatty())
+    print(
+        f"Indexed {report.documents} documents: {report.units} units, {report.chunks} chunks "
+        f"({report.embedded} embedded, {report.chunks - report.embedded} reused) in {report.seconds:.1f} s."
+    )
+    return 0
+
+
+def _ask(args) -> int:
+    index = Index.open(args.docs, args.index, progress=sys.stderr.isatty())
+    passages = index.search(args.question, k=args.k, docs=args.doc)
+    if args.json:
+        print(json.dumps([p.to_dict() for p in passages], indent=2, ensure_ascii=False))
+    else:
+        print(format_passages(passages))
+    return 0
+
+
+def format_passages(passages: list[Passage]) -> str:
+    width = min(100, shutil.get_terminal_size((100, 20)).columns) - 4
+    blocks = []
+    for rank, passage in enumerate(passages, 1):
+        where = f" · {passage.section}" if passage.section else ""
+        quote = textwrap.fill(
+            passage.text, width, initial_indent="  > ", subsequent_indent="  > ", break_on_hyphens=False
+        )
+        blocks.append(f"{rank}. {passage.citation}{where}  [{passage.score:.2f}]\n{quote}\n  {passage.url}")
+    return "\n\n".join(blocks)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

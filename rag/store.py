@@ -1,0 +1,161 @@
+"""Save and load the index folder, atomically.
+
+index/
+  CURRENT              name of the live build folder; replaced atomically once a build is complete
+  build-<id>/          manifest.json, documents.json, units.jsonl, chunks.jsonl, dense.faiss
+  .lock                held while a build is written, so two processes never build at once
+
+A build is written to a temporary folder, renamed, and only then published through CURRENT, so an
+interrupted build (even kill -9) leaves the previous index in place and usable. Row i of dense.faiss is
+line i of chunks.jsonl.
+"""
+
+import contextlib
+import fcntl
+import json
+import os
+import shutil
+import time
+import uuid
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import faiss
+import numpy as np
+
+from rag.chunking import Chunk
+from rag.documents import Document
+from rag.errors import IndexStoreError
+from rag.paragraphs import Unit
+
+FORMAT = 1
+CURRENT = "CURRENT"
+
+
+@dataclass
+class StoredIndex:
+    manifest: dict
+    documents: dict[str, Document]
+    units: list[Unit]
+    chunks: list[Chunk]
+    dense: faiss.Index
+
+
+def live_build(index_dir: Path) -> Path | None:
+    """The folder CURRENT points to, or None when there is no complete build."""
+    try:
+        name = (index_dir / CURRENT).read_text(encoding="utf-8").strip()
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+    folder = index_dir / name
+    if not name.startswith("build-") or not (folder / "manifest.json").is_file():
+        return None
+    return folder
+
+
+def read_manifest(build: Path) -> dict:
+    try:
+        return json.loads((build / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as error:
+        raise IndexStoreError(f"Unreadable manifest in {build}; run `rag build` to rebuild.") from error
+
+
+def load(build: Path) -> StoredIndex:
+    try:
+        manifest = read_manifest(build)
+        documents = {d["id"]: _document(d) for d in _read_json(build / "documents.json")}
+        units = [_unit(row) for row in _read_jsonl(build / "units.jsonl")]
+        chunks = [Chunk(**row) for row in _read_jsonl(build / "chunks.jsonl")]
+        dense = faiss.read_index(str(build / "dense.faiss"))
+    except (OSError, ValueError, KeyError, TypeError, RuntimeError) as error:
+        raise IndexStoreError(
+            f"The index in {build} is damaged ({error}); run `rag build` to rebuild."
+        ) from error
+    if dense.ntotal != len(chunks) or manifest.get("format") != FORMAT:
+        raise IndexStoreError(f"The index in {build} is inconsistent; run `rag build` to rebuild.")
+    return StoredIndex(manifest, documents, units, chunks, dense)
+
+
+def save(index_dir: Path, stored: StoredIndex) -> Path:
+    """Write a complete build, then publish it; returns the new build folder."""
+    index_dir.mkdir(parents=True, exist_ok=True)
+    name = f"build-{time.strftime('%Y%m%dT%H%M%S')}-{uuid.uuid4().hex[:8]}"
+    temporary = index_dir / f".tmp-{name}"
+    temporary.mkdir()
+    try:
+        _write(temporary / "manifest.json", json.dumps(stored.manifest, indent=2, ensure_ascii=False))
+        _write(
+            temporary / "documents.json", json.dumps([asdict(d) for d in stored.documents.values()], indent=1)
+        )
+        _write(temporary / "units.jsonl", _jsonl(asdict(u) for u in stored.units))
+        _write(temporary / "chunks.jsonl", _jsonl(asdict(c) for c in stored.chunks))
+        faiss.write_index(stored.dense, str(temporary / "dense.faiss"))
+        _fsync(temporary / "dense.faiss")
+        os.rename(temporary, index_dir / name)
+        _write(index_dir / f"{CURRENT}.tmp", name)
+        os.replace(index_dir / f"{CURRENT}.tmp", index_dir / CURRENT)
+        _fsync(index_dir)
+    finally:
+        shutil.rmtree(temporary, ignore_errors=True)
+    _remove_old_builds(index_dir, keep=name)
+    return index_dir / name
+
+
+@contextlib.contextmanager
+def build_lock(index_dir: Path):
+    """Hold the index folder's lock: another process building waits here until it is done."""
+    index_dir.mkdir(parents=True, exist_ok=True)
+    with (index_dir / ".lock").open("w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def vectors_of(dense: faiss.Index) -> np.ndarray:
+    return dense.reconstruct_n(0, dense.ntotal) if dense.ntotal else np.zeros((0, dense.d), np.float32)
+
+
+def _remove_old_builds(index_dir: Path, keep: str) -> None:
+    for folder in index_dir.iterdir():
+        stale = folder.name.startswith(("build-", ".tmp-build-")) and folder.name != keep
+        if stale and folder.is_dir():
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _write(path: Path, text: str) -> None:
+    with path.open("w", encoding="utf-8") as handle:
+        handle.write(text)
+        handle.flush()
+        os.fsync(handle.fileno())
+
+
+def _fsync(path: Path) -> None:
+    descriptor = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+
+
+def _jsonl(rows) -> str:
+    return "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
+
+
+def _read_json(path: Path):
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def _read_jsonl(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+
+
+def _unit(row: dict) -> Unit:
+    row["spans"] = tuple(tuple(span) for span in row["spans"])
+    return Unit(**row)
+
+
+def _document(row: dict) -> Document:
+    row["aliases"] = tuple(row.get("aliases", ()))
+    return Document(**row)
