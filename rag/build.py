@@ -45,9 +45,7 @@ def is_current(manifest: dict, docs_dir: Path) -> bool:
     return all(manifest.get(key) == value for key, value in expected.items())
 
 
-def build(
-    docs_dir: Path, index_dir: Path, *, embedder: Embedder | None = None, progress: bool = False
-) -> BuildReport:
+def build(docs_dir: Path, index_dir: Path, *, embedder: Embedder | None = None, progress: bool = False) -> BuildReport:
     """Parse, chunk, embed and save; vectors of unchanged chunks are reused from the previous build."""
     began = time.perf_counter()
     manifest = expected_manifest(docs_dir)
@@ -76,9 +74,7 @@ def build(
     return BuildReport(len(documents), len(units), len(chunks), embedded, seconds, folder)
 
 
-def _vectors(
-    texts: list[str], index_dir: Path, embedder: Embedder | None, progress: bool
-) -> tuple[np.ndarray, int]:
+def _vectors(texts: list[str], index_dir: Path, embedder: Embedder | None, progress: bool) -> tuple[np.ndarray, int]:
     """Embed only the texts the previous build did not already embed with the same model."""
     known = _previous_vectors(index_dir)
     missing = sorted({t for t in texts if t not in known})
@@ -97,6 +93,6 @@ def _previous_vectors(index_dir: Path) -> dict[str, np.ndarray]:
         previous = store.load(folder)
     except IndexStoreError:
         return {}  # a damaged index is simply rebuilt from scratch
-    if previous.manifest.get("model", {}).get("sha256") != MODEL_SHA256:
-        return {}
+    if previous.manifest.get("model") != {"id": MODEL_ID, "sha256": MODEL_SHA256}:
+        return {}  # vectors from another model cannot be mixed with this one's
     return dict(zip((c.text for c in previous.chunks), store.vectors_of(previous.dense), strict=True))

@@ -36,9 +36,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="rag", description="Answer questions about WSIS documents with cited quotes."
-    )
+    parser = argparse.ArgumentParser(prog="rag", description="Answer questions about WSIS documents with cited quotes.")
     parser.add_argument("-v", "--verbose", action="store_true", help="log what happens")
     commands = parser.add_subparsers(required=True, metavar="COMMAND")
 
@@ -58,9 +56,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _add_folders(command: argparse.ArgumentParser) -> None:
-    command.add_argument(
-        "--docs", type=Path, default=None, help="folder of .txt/.md documents (default: seeds/)"
-    )
+    command.add_argument("--docs", type=Path, default=None, help="folder of .txt/.md documents (default: seeds/)")
     command.add_argument("--index", type=Path, default=None, help="index folder (default: index/)")
 
 
@@ -74,8 +70,9 @@ def _build(args) -> int:
     print(f"Building the index of {docs} in {folder} ...", file=sys.stderr)
     with store.build_lock(folder):
         report = build(docs, folder, progress=sys.stderr.isatty())
+    documents = f"{report.documents} document" + ("" if report.documents == 1 else "s")
     print(
-        f"Indexed {report.documents} documents: {report.units} units, {report.chunks} chunks "
+        f"Indexed {documents}: {report.units} units, {report.chunks} chunks "
         f"({report.embedded} embedded, {report.chunks - report.embedded} reused) in {report.seconds:.1f} s."
     )
     return 0

@@ -28,20 +28,14 @@ class Document:
 def document_files(docs_dir: Path) -> list[Path]:
     """The documents in a folder, sorted by name; a clear error when there are none."""
     if not docs_dir.is_dir():
-        raise DocumentsError(
-            f"No documents folder at {docs_dir}; pass --docs with a folder of .txt/.md files."
-        )
+        raise DocumentsError(f"No documents folder at {docs_dir}; pass --docs with a folder of .txt/.md files.")
     files = sorted(p for p in docs_dir.iterdir() if p.suffix.lower() in DOCUMENT_SUFFIXES and p.is_file())
     if not files:
-        raise DocumentsError(
-            f"No .txt or .md files in {docs_dir}; add documents or pass another --docs folder."
-        )
+        raise DocumentsError(f"No .txt or .md files in {docs_dir}; add documents or pass another --docs folder.")
     ids = [p.stem for p in files]
     if len(set(ids)) != len(ids):
         clash = sorted({i for i in ids if ids.count(i) > 1})
-        raise DocumentsError(
-            f"Two files share the document id {clash[0]!r} in {docs_dir}; rename one of them."
-        )
+        raise DocumentsError(f"Two files share the document id {clash[0]!r} in {docs_dir}; rename one of them.")
     return files
 
 

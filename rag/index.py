@@ -40,9 +40,7 @@ class Index:
         self._embedder_lock = threading.Lock()
         self._chunk_unit = np.array([c.unit for c in stored.chunks], dtype=np.int64)
         self._chunks_of_doc: dict[str, np.ndarray] = {
-            doc_id: np.flatnonzero([stored.units[c.unit].doc_id == doc_id for c in stored.chunks]).astype(
-                np.int64
-            )
+            doc_id: np.flatnonzero([stored.units[c.unit].doc_id == doc_id for c in stored.chunks]).astype(np.int64)
             for doc_id in stored.documents
         }
 

@@ -52,12 +52,7 @@ def starts_capitalised(text: str) -> bool:
 def is_title_like(text: str) -> bool:
     """A line that reads as a heading: capitalised, no sentence punctuation, no dangling last word."""
     core = TRAILING_MARKUP.sub("", text)
-    return (
-        starts_capitalised(text)
-        and not ends_sentence(text)
-        and not core.endswith(",")
-        and not ends_open(text)
-    )
+    return starts_capitalised(text) and not ends_sentence(text) and not core.endswith(",") and not ends_open(text)
 
 
 @dataclass(frozen=True)

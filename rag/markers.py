@@ -9,9 +9,10 @@ from dataclasses import dataclass
 SUFFIXES = "bis|ter|quater|quinquies|sexies|septies|octies|novies|decies"
 
 # "12.", "6bis.", "16ter.", "20 quater", "20sexies", "Ibis" (OCR for 1bis), "43.ALT", "49bis.ALT", "3)".
-# A bare number needs a dot or bracket after it, so "15 April 2024" is not a paragraph number.
+# A bare number needs a dot or bracket after it, so "15 April 2024" is not a paragraph number; the OCR
+# form "Ibis" needs a capitalised word after it, so "Ibis is a bird" is not one either.
 PARAGRAPH_NUMBER = re.compile(
-    rf"(?P<num>\d{{1,3}}|I(?=(?:{SUFFIXES})\b))"
+    rf"(?P<num>\d{{1,3}}|I(?=(?:{SUFFIXES})\s+[A-Z*]))"
     rf"(?:(?P<suffix>\s?(?:{SUFFIXES}))\b)?"
     r"(?P<alt>\.ALT\d*)?"
     r"(?P<close>[.)])?"

@@ -142,9 +142,7 @@ def _joins_block(current: _Draft, marker: Marker, layout: Layout, source: str) -
     if marker.kind != "text" or current.kind in ("heading", "markup"):
         return False
     # In a hard-wrapped text a short line that ends a sentence ends its paragraph (a page break follows).
-    return not (
-        layout.wrap_width and ends_sentence(current.last_line) and not layout.is_full(current.last_line)
-    )
+    return not (layout.wrap_width and ends_sentence(current.last_line) and not layout.is_full(current.last_line))
 
 
 def _continued(current, resumable, marker, line, layout, source) -> "_Draft | None":

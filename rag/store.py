@@ -68,9 +68,7 @@ def load(build: Path) -> StoredIndex:
         chunks = [Chunk(**row) for row in _read_jsonl(build / "chunks.jsonl")]
         dense = faiss.read_index(str(build / "dense.faiss"))
     except (OSError, ValueError, KeyError, TypeError, RuntimeError) as error:
-        raise IndexStoreError(
-            f"The index in {build} is damaged ({error}); run `rag build` to rebuild."
-        ) from error
+        raise IndexStoreError(f"The index in {build} is damaged ({error}); run `rag build` to rebuild.") from error
     if dense.ntotal != len(chunks) or manifest.get("format") != FORMAT:
         raise IndexStoreError(f"The index in {build} is inconsistent; run `rag build` to rebuild.")
     return StoredIndex(manifest, documents, units, chunks, dense)
@@ -84,9 +82,7 @@ def save(index_dir: Path, stored: StoredIndex) -> Path:
     temporary.mkdir()
     try:
         _write(temporary / "manifest.json", json.dumps(stored.manifest, indent=2, ensure_ascii=False))
-        _write(
-            temporary / "documents.json", json.dumps([asdict(d) for d in stored.documents.values()], indent=1)
-        )
+        _write(temporary / "documents.json", json.dumps([asdict(d) for d in stored.documents.values()], indent=1))
         _write(temporary / "units.jsonl", _jsonl(asdict(u) for u in stored.units))
         _write(temporary / "chunks.jsonl", _jsonl(asdict(c) for c in stored.chunks))
         faiss.write_index(stored.dense, str(temporary / "dense.faiss"))

@@ -91,8 +91,7 @@ GOLDEN = [
         "001",
         "1bis",
         "paragraph",
-        "Taking stock: reviewing the implementation of the outcomes of the World Summit on "
-        "the Information Society",
+        "Taking stock: reviewing the implementation of the outcomes of the World Summit on the Information Society",
         "Ibis Recognizes the value",
         "in their respective roles and responsibilities;",
         1,
@@ -101,8 +100,7 @@ GOLDEN = [
         "001",
         "3",
         "paragraph",
-        "Taking stock: reviewing the implementation of the outcomes of the World Summit on the "
-        "Information Society",
+        "Taking stock: reviewing the implementation of the outcomes of the World Summit on the Information Society",
         "3. *Notes* the implementation",
         "information and communications technology for development;",
         1,
@@ -111,8 +109,7 @@ GOLDEN = [
         "001",
         "6bis",
         "paragraph",
-        "Taking stock: reviewing the implementation of the outcomes of the World Summit on "
-        "the Information Society",
+        "Taking stock: reviewing the implementation of the outcomes of the World Summit on the Information Society",
         "6bis. *Recalls* that General Assembly resolution 70/125",
         "implementing the outcomes of the World Summit;",
         1,
@@ -121,8 +118,7 @@ GOLDEN = [
         "001",
         "10",
         "paragraph",
-        "Taking stock: reviewing the implementation of the outcomes of the World Summit on "
-        "the Information Society",
+        "Taking stock: reviewing the implementation of the outcomes of the World Summit on the Information Society",
         "10. *Notes with great concern* that many developing countries",
         "to bridge the digital and knowledge divides;",
         1,
@@ -131,8 +127,7 @@ GOLDEN = [
         "001",
         "16ter",
         "paragraph",
-        "Taking stock: reviewing the implementation of the outcomes of the World Summit on "
-        "the Information Society",
+        "Taking stock: reviewing the implementation of the outcomes of the World Summit on the Information Society",
         "16ter. We further reaffirm",
         "UN General Assembly Resolution 70/125;",
         1,
@@ -141,8 +136,7 @@ GOLDEN = [
         "001",
         "20 quater",
         "paragraph",
-        "Taking stock: reviewing the implementation of the outcomes of the World Summit "
-        "on the Information Society",
+        "Taking stock: reviewing the implementation of the outcomes of the World Summit on the Information Society",
         "20 quater Encourages WSIS Action Line facilitators",
         "according to their existing mandates and resources.",
         1,
@@ -151,8 +145,7 @@ GOLDEN = [
         "001",
         "20sexies",
         "paragraph",
-        "Taking stock: reviewing the implementation of the outcomes of the World Summit "
-        "on the Information Society",
+        "Taking stock: reviewing the implementation of the outcomes of the World Summit on the Information Society",
         "20sexies Reiterates importance",
         "support implementation of the 2030 Agenda.",
         1,

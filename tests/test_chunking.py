@@ -1,0 +1,57 @@
+"""Chunks fit the model's window, checked with the model's own tokenizer, and keep their paragraph."""
+
+from rag.chunking import chunk_units, split_to_window
+from rag.documents import Document
+from rag.embedding import WINDOW
+from rag.paragraphs import parse
+
+
+def model_word_pieces(embedder, text: str) -> int:
+    """Word pieces as the loaded SentenceTransformer's own tokenizer counts them, untruncated."""
+    return len(embedder._model.tokenizer(text, truncation=False)["input_ids"])
+
+
+def test_every_seed_chunk_fits_the_window(seed_index, embedder):
+    chunks = seed_index._stored.chunks
+    assert len(chunks) >= 300
+    assert max(model_word_pieces(embedder, c.text) for c in chunks) <= WINDOW
+
+
+def test_one_chunk_per_paragraph_unless_too_long(seed_index):
+    units = seed_index._stored.units
+    split = {units[c.unit].label for c in seed_index._stored.chunks if (c.start, c.end) != (0, len(units[c.unit].text))}
+    assert split == {"¶36"}  # only the Annex 1 table of the CSTD note exceeds 256 word pieces
+    assert all(units[c.unit].kind in {"paragraph", "item", "table", "footnote"} for c in seed_index._stored.chunks)
+
+
+LONG = " ".join(
+    f"Sentence number {n} says that the information society must remain people-centred and inclusive."
+    for n in range(60)
+)
+
+
+def test_long_paragraph_splits_at_sentences_with_overlap(embedder):
+    pieces = split_to_window(LONG, "A Document — Some Section")
+    assert len(pieces) >= 4
+    assert pieces[0][0] == 0 and pieces[-1][1] == len(LONG)  # nothing left out
+    for (_, end), (start, _) in zip(pieces, pieces[1:], strict=False):
+        assert start < end  # neighbours overlap
+    for start, end in pieces:
+        assert LONG[start:end].endswith(".")  # cut at sentence ends
+        assert model_word_pieces(embedder, "A Document — Some Section: " + LONG[start:end]) <= WINDOW
+
+
+def test_text_with_many_word_pieces_per_token_still_fits(embedder):
+    url_soup = " ".join(f"https://x{n}.example.org/a{n}b/c_d{n}e_f.pdf?id=Zq{n}Xw" for n in range(80))
+    pieces = split_to_window(url_soup, "")
+    assert len(pieces) > 1
+    assert max(model_word_pieces(embedder, url_soup[s:e]) for s, e in pieces) <= WINDOW
+
+
+def test_chunks_keep_their_unit_and_context():
+    units = parse("doc", "# Title\n\n## Section A\n\n1. First paragraph.\n\n2. " + LONG + "\n")
+    documents = {"doc": Document(id="doc", file="doc.md", title="Title", short_name="Short")}
+    chunks = chunk_units(units, documents)
+    labels = [units[c.unit].label for c in chunks]
+    assert labels[0] == "1" and set(labels[1:]) == {"2"}
+    assert chunks[0].text == "Short — Section A: 1. First paragraph."

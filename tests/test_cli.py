@@ -1,0 +1,63 @@
+"""The `rag` command, run in-process against the session's seed index ($RAG_INDEX)."""
+
+import json
+
+import pytest
+
+from rag.cli import main
+
+
+@pytest.fixture(autouse=True)
+def built(seed_index):
+    """The default index is the session's seed index, so `rag ask` loads it instead of building."""
+    return seed_index
+
+
+def test_ask_prints_quotes_with_citations(capsys):
+    assert main(["ask", "What is the working definition of Internet governance?", "-k", "2"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("1. WSIS+10 Outcome Document, para. 63 · 4. Internet Governance  [")
+    assert "  > 63. We reiterate the working definition of Internet governance set out in paragraph 34" in out
+    assert "/source/004_7b6cb249c0a88164#p-63" in out
+    assert "\n2. " in out and "\n3. " not in out
+
+
+def test_ask_json_for_scripts(capsys):
+    assert (
+        main(["ask", "enhanced cooperation working group", "--json", "-k", "3", "--doc", "001_0e57f4d588244c4d"]) == 0
+    )
+    passages = json.loads(capsys.readouterr().out)
+    assert len(passages) == 3
+    assert {p["doc_id"] for p in passages} == {"001_0e57f4d588244c4d"}
+    assert set(passages[0]) >= {"doc_id", "doc_title", "label", "section", "text", "spans", "score", "citation", "url"}
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["ask", "   "], "rag: The query is empty"),
+        (["ask", "gender", "-k", "0"], "rag: k must be a whole number"),
+        (["ask", "gender", "--doc", "nope"], "rag: Unknown document id 'nope'"),
+    ],
+)
+def test_bad_input_gets_a_message_and_exit_code_2(capsys, argv, message):
+    assert main(argv) == 2
+    captured = capsys.readouterr()
+    assert captured.err.startswith(message) and "Traceback" not in captured.err and captured.out == ""
+
+
+def test_missing_documents_folder_exit_code_1(capsys, tmp_path):
+    assert main(["ask", "gender", "--docs", str(tmp_path / "nowhere"), "--index", str(tmp_path / "ix")]) == 1
+    assert "No documents folder at" in capsys.readouterr().err
+
+
+def test_build_reports_up_to_date_and_builds_a_users_folder(capsys, tmp_path):
+    assert main(["build"]) == 0
+    assert "is up to date" in capsys.readouterr().out
+    docs = tmp_path / "mine"
+    docs.mkdir()
+    (docs / "notes.md").write_text("# My notes\n\n1. Broadband reaches every school by 2030.\n")
+    assert main(["build", "--docs", str(docs), "--index", str(tmp_path / "ix")]) == 0
+    assert "Indexed 1 document: 2 units, 1 chunks (1 embedded, 0 reused) in" in capsys.readouterr().out
+    assert main(["ask", "schools", "--docs", str(docs), "--index", str(tmp_path / "ix"), "-k", "1"]) == 0
+    assert "1. My notes, para. 1" in capsys.readouterr().out

@@ -1,0 +1,165 @@
+"""Building, storing and reopening the index: round trip, rebuild rules, damage and interruption."""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+
+import numpy as np
+import pytest
+from conftest import write_docs
+
+from rag import Index, store
+from rag.build import build
+from rag.embedding import check_weights, model_dir
+from rag.errors import ModelError
+
+DOCS = {
+    "alpha.md": "# Alpha Report\n\n## Water\n\n1. Clean water is a human right for every village.\n\n"
+    "2. Wells must be inspected every year by the district engineer.\n",
+    "beta.txt": "Beta Notes\n\nSolar panels power the school in the valley.\n\nThe library opens at nine.\n",
+}
+
+
+@pytest.fixture
+def small(tmp_path, embedder):
+    docs = write_docs(tmp_path / "docs", DOCS)
+    folder = tmp_path / "index"
+    return docs, folder, Index.open(docs, folder, embedder=embedder)
+
+
+def test_round_trip_restores_everything(small, embedder):
+    docs, folder, index = small
+    stored = store.load(store.live_build(folder))
+    reopened = Index.open(docs, folder, embedder=embedder)
+    assert reopened.manifest == index.manifest  # loaded, not rebuilt
+    assert [u.text for u in reopened.units("alpha")] == [
+        "# Alpha Report",
+        "## Water",
+        "1. Clean water is a human right for every village.",
+        "2. Wells must be inspected every year by the district engineer.",
+    ]
+    vectors = store.vectors_of(stored.dense)
+    assert vectors.shape == (len(stored.chunks), 384)
+    assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
+    assert np.allclose(vectors[0], embedder.embed([stored.chunks[0].text])[0], atol=1e-5)
+
+
+def test_manifest_records_model_versions_and_sources(small):
+    manifest = small[2].manifest
+    assert manifest["model"]["id"] == "sentence-transformers/all-MiniLM-L6-v2"
+    assert manifest["model"]["sha256"].startswith("53aa5117")
+    assert set(manifest["sources"]) == {"alpha.md", "beta.txt"}
+    assert manifest["counts"] == {"documents": 2, "units": 7, "chunks": 4}
+
+
+def test_untitled_documents_get_titles_from_headings_or_file_names(small):
+    titles = {d.id: (d.title, d.short_name) for d in small[2].documents}
+    assert titles == {"alpha": ("Alpha Report", "Alpha Report"), "beta": ("Beta Notes", "Beta Notes")}
+
+
+def test_changed_document_is_rebuilt_and_only_new_text_embedded(small, embedder):
+    docs, folder, _ = small
+    first = store.live_build(folder)
+    (docs / "beta.txt").write_text(DOCS["beta.txt"] + "\nThe clinic treats malaria patients for free.\n")
+    report = build(docs, folder, embedder=embedder)
+    assert report.embedded == 1 and report.chunks == 5
+    assert store.live_build(folder) != first and not first.exists()  # old build removed once replaced
+    index = Index.open(docs, folder, embedder=embedder)
+    assert index.search("Where can malaria be treated?", k=1)[0].text == "The clinic treats malaria patients for free."
+
+
+def test_added_and_removed_documents_and_catalog_changes_rebuild(small, embedder):
+    docs, folder, _ = small
+    (docs / "gamma.md").write_text("Gamma\n\nBees pollinate the orchards in spring.\n")
+    (docs / "beta.txt").unlink()
+    (docs / "catalog.toml").write_text('[alpha]\ntitle = "The Alpha Report"\nshort_name = "Alpha"\n')
+    index = Index.open(docs, folder, embedder=embedder)
+    assert sorted(d.id for d in index.documents) == ["alpha", "gamma"]
+    hit = index.search("clean water right", k=1)[0]
+    assert (hit.doc_title, hit.citation) == ("The Alpha Report", "Alpha, para. 1")
+
+
+@pytest.mark.parametrize("field", ["parser_version", "chunker_version", "model"])
+def test_manifest_mismatch_triggers_rebuild(small, embedder, field):
+    docs, folder, index = small
+    path = store.live_build(folder) / "manifest.json"
+    manifest = json.loads(path.read_text())
+    manifest[field] = "something else"
+    path.write_text(json.dumps(manifest))
+    rebuilt = Index.open(docs, folder, embedder=embedder)
+    assert rebuilt.manifest[field] == index.manifest[field]
+    assert store.live_build(folder) != path.parent
+
+
+def test_damaged_index_is_rebuilt_not_a_traceback(small, embedder):
+    docs, folder, _ = small
+    live = store.live_build(folder)
+    (live / "dense.faiss").write_bytes(b"not a faiss index")
+    index = Index.open(docs, folder, embedder=embedder)
+    assert index.search("solar power", k=1)[0].doc_id == "beta"
+    (folder / "CURRENT").write_text("build-that-does-not-exist")
+    assert Index.open(docs, folder, embedder=embedder).search("wells", k=1)[0].label == "2"
+
+
+def test_debris_of_an_interrupted_build_leaves_the_previous_index_live(small, embedder):
+    docs, folder, index = small
+    live = store.live_build(folder)
+    (folder / ".tmp-build-crashed").mkdir()
+    (folder / ".tmp-build-crashed" / "units.jsonl").write_text('{"half": ')
+    (folder / "CURRENT.tmp").write_text("build-half")
+    reopened = Index.open(docs, folder, embedder=embedder)
+    assert store.live_build(folder) == live and reopened.manifest == index.manifest
+    build(docs, folder, embedder=embedder)
+    assert not (folder / ".tmp-build-crashed").exists()
+
+
+def test_concurrent_opens_build_once(tmp_path, embedder):
+    docs = write_docs(tmp_path / "docs", DOCS)
+    folder = tmp_path / "index"
+    opened = []
+    threads = [
+        threading.Thread(target=lambda: opened.append(Index.open(docs, folder, embedder=embedder))) for _ in range(3)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len({index.manifest["built_at"] for index in opened}) == 1
+    assert len([p for p in folder.iterdir() if p.name.startswith("build-")]) == 1
+
+
+@pytest.mark.slow
+def test_kill_9_during_a_build_leaves_a_usable_index(small, embedder):
+    docs, folder, index = small
+    for attempt in range(3):
+        env = {**os.environ, "RAG_INDEX": str(folder), "RAG_DOCS": str(docs)}
+        process = subprocess.Popen(
+            [sys.executable, "-m", "rag.cli", "build", "--force"],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 60
+        while process.poll() is None and time.monotonic() < deadline:
+            if any(p.name.startswith(".tmp-build-") for p in folder.iterdir()) or attempt == 0:
+                time.sleep(0.005 * attempt)
+                os.kill(process.pid, signal.SIGKILL)
+                break
+            time.sleep(0.001)
+        process.wait()
+        reopened = Index.open(docs, folder, embedder=embedder)
+        assert reopened.search("Wells inspected by the engineer", k=1)[0].label == "2"
+
+
+def test_tampered_weights_are_refused(tmp_path):
+    copy = tmp_path / "model"
+    copy.mkdir()
+    weights = (model_dir() / "model.safetensors").read_bytes()
+    (copy / "model.safetensors").write_bytes(weights[:-1] + bytes([weights[-1] ^ 1]))
+    with pytest.raises(ModelError, match="not the official sentence-transformers/all-MiniLM-L6-v2"):
+        check_weights(copy)
+    assert check_weights(model_dir()) == model_dir()

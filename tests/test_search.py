@@ -1,0 +1,138 @@
+"""The retrieval API on the real seeds."""
+
+import json
+import threading
+from dataclasses import FrozenInstanceError
+
+import pytest
+
+import rag
+from rag import Index, Passage, QueryError
+
+OUTCOME = "004_7b6cb249c0a88164"
+
+# Questions whose right paragraph is obvious; each must be in the top 3.
+OBVIOUS = [
+    ("What share of women have internet access according to the outcome document?", "004", "32"),
+    ("working definition of Internet governance", "004", "63"),
+    ("radio frequency spectrum managed in the public interest", "004", "37"),
+    ("Where was the tenth meeting of the Internet Governance Forum held?", "001", "35"),
+    ("state of broadband 2015 report of the Broadband Commission", "001", "16"),
+    ("When did the President of the General Assembly convene the informal interactive stakeholder consultation?",
+     "000", "¶1"),
+    ("Was a renewal of the IGF mandate supported by stakeholders?", "000", "¶11"),
+    ("Partnership on Measuring ICT for Development producing official statistics", "002", "¶3"),
+    ("What is the WSIS Stock-taking?", "002", "¶6"),
+    ("rebuild the trust of Internet users affected by online surveillance", "002", "¶15"),
+    ("How many submissions had the online questionnaire received by the end of March 2024?", "003", "¶12"),
+    ("Memorandum of Understanding with a Member-State for financial support of the review", "003", "¶13"),
+    ("Which regional commission will host the consultation for Western Asia?", "003", "¶27"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("question", "doc", "label"), OBVIOUS)
+def test_obvious_questions_find_their_paragraph_in_the_top_3(seed_index, question, doc, label):
+    top = [(p.doc_id[:3], p.label) for p in seed_index.search(question, k=3)]
+    assert (doc, label) in top
+
+
+def test_passage_carries_citation_link_and_verbatim_text(seed_index):
+    best = seed_index.search("ending the gender digital divide and SDG 5 are mutually reinforcing", k=1)[0]
+    assert isinstance(best, Passage)
+    assert (best.doc_id, best.label, best.kind) == (OUTCOME, "32", "paragraph")
+    assert best.citation == "WSIS+10 Outcome Document, para. 32"
+    assert best.url == f"/source/{OUTCOME}#p-32"
+    assert best.section == "1. ICT for Development > 1.1 Bridging Digital Divides"
+    assert best.doc_title.startswith("Outcome Document of the High-Level Meeting")
+    source = (rag.index.default_docs_dir() / f"{OUTCOME}.txt").read_text()
+    assert best.text == " ".join(" ".join(source[s:e].split()) for s, e in best.spans)
+    assert best.text.startswith("32. We emphasize our concern that only 41% of women have internet access")
+    assert json.loads(json.dumps(best.to_dict()))["spans"] == [list(s) for s in best.spans]
+    with pytest.raises(FrozenInstanceError):
+        best.score = 1.0
+
+
+def test_unnumbered_paragraphs_are_cited_by_position(seed_index):
+    hit = seed_index.search("renewal of the IGF mandate broadly supported", k=1, docs=["000_4ff08e0d6091ebfe"])[0]
+    assert (hit.citation, hit.url) == ("President's Summary, ¶11", "/source/000_4ff08e0d6091ebfe#p-%C2%B611")
+
+
+def test_ranked_best_first_and_each_paragraph_once(seed_index):
+    hits = seed_index.search("digital divide", k=60)
+    assert len(hits) == 60
+    assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
+    assert len({(h.doc_id, h.label) for h in hits}) == 60
+
+
+def test_long_paragraph_split_in_chunks_still_appears_once(seed_index):
+    query = "Part 1 the record since WSIS, Part 2 where we stand today, Part 3 looking to the future"
+    hits = seed_index.search(query, k=20, docs=["003_2acf0993792d3d8c"])
+    assert [h.label for h in hits].count("¶36") == 1  # the Annex 1 table, embedded as two chunks
+
+
+def test_document_filter_restricts_results(seed_index):
+    hits = seed_index.search("Internet Governance Forum mandate", k=10, docs=[OUTCOME, "002_c27263d9b30fc6e3"])
+    assert {h.doc_id for h in hits} == {OUTCOME, "002_c27263d9b30fc6e3"}
+    only = seed_index.search("Internet Governance Forum mandate", k=500, docs=["002_c27263d9b30fc6e3"])
+    assert {h.doc_id for h in only} == {"002_c27263d9b30fc6e3"} and len(only) == 19  # all its passages
+
+
+@pytest.mark.parametrize(
+    ("query", "k", "docs", "message"),
+    [
+        ("", 5, None, "The query is empty"),
+        ("   \n\t", 5, None, "The query is empty"),
+        (None, 5, None, "The query must be text"),
+        ("gender", 0, None, "k must be a whole number"),
+        ("gender", -3, None, "k must be a whole number"),
+        ("gender", "3", None, "k must be a whole number"),
+        ("gender", 5, ["no_such_document"], "Unknown document id 'no_such_document'; known ids: 000_"),
+        ("gender", 5, OUTCOME, "docs must be a list of document ids"),
+    ],
+)
+def test_bad_input_raises_a_clear_value_error(seed_index, query, k, docs, message):
+    with pytest.raises(QueryError, match=message) as caught:
+        seed_index.search(query, k=k, docs=docs)
+    assert isinstance(caught.value, ValueError)
+
+
+def test_over_long_query_is_cut_not_an_error(seed_index):
+    hits = seed_index.search("women internet access gender digital divide " * 5000, k=3)
+    assert len(hits) == 3
+
+
+def test_concurrent_searches_agree_with_sequential_ones(seed_index):
+    questions = [q for q, _, _ in OBVIOUS]
+    expected = {q: [p.label for p in seed_index.search(q, k=5)] for q in questions}
+    results, errors = {}, []
+
+    def ask(question):
+        try:
+            for _ in range(3):
+                results[question] = [p.label for p in seed_index.search(question, k=5)]
+        except Exception as error:  # surfaced below; a thread's exception would otherwise be lost
+            errors.append(error)
+
+    threads = [threading.Thread(target=ask, args=(q,)) for q in questions]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == [] and results == expected
+
+
+def test_module_level_search_uses_the_default_index(seed_index):
+    assert [p.label for p in rag.search("gender digital divide", k=3)] == [
+        p.label for p in seed_index.search("gender digital divide", k=3)
+    ]
+
+
+def test_index_is_reusable_and_lists_documents(seed_index):
+    assert sorted(d.short_name for d in seed_index.documents) == [
+        "CSTD Informal Note 2024",
+        "ECOSOC Draft Resolution 2016",
+        "Executive Summary",
+        "President's Summary",
+        "WSIS+10 Outcome Document",
+    ]
+    assert isinstance(seed_index, Index)
