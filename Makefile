@@ -6,11 +6,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell sha1sum pyproject.toml 2>/dev/null | cut -c1-12)
 
-.PHONY: run test setup chromium index clean
+.PHONY: run test setup chromium index screenshots clean
 
 run: setup
-	$(BIN)/rag build
-	$(BIN)/rag ask "What did the General Assembly say about women's access to the internet?"
+	$(BIN)/rag serve
 
 test: setup chromium
 	$(BIN)/ruff check rag ui tests eval
@@ -38,6 +37,10 @@ chromium:
 
 index: setup
 	$(BIN)/rag build
+
+# Regenerate the README's screenshots from the running app (needs Chromium).
+screenshots: setup chromium
+	$(BIN)/python -m ui.screenshots
 
 clean:
 	rm -rf $(VENV) index/build-* index/CURRENT index/.lock

@@ -52,6 +52,12 @@ def _parser() -> argparse.ArgumentParser:
     ask.add_argument("--json", action="store_true", help="print JSON for scripts")
     _add_folders(ask)
     ask.set_defaults(run=_ask)
+
+    serve = commands.add_parser("serve", help="start the chat in a web browser")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: this machine only)")
+    serve.add_argument("--port", type=int, default=7860, help="port (default 7860)")
+    _add_folders(serve)
+    serve.set_defaults(run=_serve)
     return parser
 
 
@@ -85,6 +91,15 @@ def _ask(args) -> int:
         print(json.dumps([p.to_dict() for p in passages], indent=2, ensure_ascii=False))
     else:
         print(format_passages(passages))
+    return 0
+
+
+def _serve(args) -> int:
+    from ui.app import serve  # the web stack loads only for this command
+
+    print("Loading the index (it is built first if missing or stale) ...", file=sys.stderr, flush=True)
+    index = Index.open(args.docs, args.index, progress=sys.stderr.isatty())
+    serve(index, host=args.host, port=args.port)
     return 0
 
 

@@ -10,7 +10,7 @@ import numpy as np
 
 from rag import store
 from rag.build import build, is_current
-from rag.citations import citation, source_url
+from rag.citations import citation, label_phrase, source_url
 from rag.documents import Document
 from rag.embedding import Embedder
 from rag.errors import IndexStoreError, QueryError
@@ -78,6 +78,10 @@ class Index:
     def manifest(self) -> dict:
         return self._stored.manifest
 
+    def document(self, doc_id: str) -> Document:
+        self._check_docs([doc_id])
+        return self._stored.documents[doc_id]
+
     def units(self, doc_id: str) -> list[Unit]:
         """Every unit of a document in reading order (headings and markup included), for display."""
         self._check_docs([doc_id])
@@ -133,6 +137,8 @@ class Index:
             url=source_url(unit.doc_id, unit.label),
             kind=unit.kind,
             doc_short_name=document.short_name,
+            place=label_phrase(unit),
+            rows=unit.rows,
         )
 
     def _check_docs(self, docs: list[str]) -> None:

@@ -9,7 +9,7 @@ DANGLING_WORDS = frozenset(
     """a an the of to in for on at by with from and or nor as that which whose than between into
     its their our his her this these those such including through towards toward among upon within
     without under over be is are was were has have had will would should shall can could may might must
-    not but if whether both either neither""".split()  # noqa: SIM905 (a list of 66 quoted words reads worse)
+    not but if whether both either neither""".split()
 )
 # Closing markup, quotes and footnote calls that may follow a sentence's final punctuation.
 TRAILING_MARKUP = re.compile(r"(?:[*_\"”’')\]\s]|[¹²³⁴⁵⁶⁷⁸⁹⁰]|<sup>[^<]*</sup>)+$")

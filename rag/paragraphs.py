@@ -19,7 +19,7 @@ from rag.layout import (
 )
 from rag.markers import Marker, classify, marker_length
 
-PARSER_VERSION = "1"
+PARSER_VERSION = "2"
 
 # Units people read and search; headings give context, markup is layout debris.
 BODY_KINDS = frozenset({"paragraph", "item", "table", "footnote"})
@@ -38,6 +38,7 @@ class Unit:
     text: str  # the spans read back, whitespace collapsed
     spans: tuple[tuple[int, int], ...]  # (start, end) character offsets into the source text
     level: int = 0  # heading level (0 for the document title); 0 for other kinds
+    rows: tuple[tuple[str, ...], ...] = ()  # a table's cells, row by row, for display; () for other kinds
 
 
 @dataclass
@@ -66,9 +67,17 @@ def parse(doc_id: str, source: str) -> list[Unit]:
     _assign_sections(drafts, source)
     _assign_labels(drafts, source)
     return [
-        Unit(doc_id, i, d.kind, d.label, d.section, d.text(source), _merge(d.pieces, source), d.level)
+        Unit(doc_id, i, d.kind, d.label, d.section, d.text(source), _merge(d.pieces, source), d.level, _rows(d, source))
         for i, d in enumerate(drafts)
     ]
+
+
+def _rows(draft: _Draft, source: str) -> tuple[tuple[str, ...], ...]:
+    """A table's cells; an empty first cell means the row continues the group above it."""
+    if draft.kind != "table":
+        return ()
+    lines = (line for start, end in draft.pieces for line in source[start:end].split("\n"))
+    return tuple(tuple(collapse(cell) for cell in line.rstrip().split("\t")) for line in lines if line.strip())
 
 
 def _lines(source: str):

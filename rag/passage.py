@@ -16,8 +16,24 @@ class Passage:
     url: str  # "/source/004_7b6cb249c0a88164#p-32"
     kind: str = "paragraph"  # "paragraph", "item", "table" or "footnote"
     doc_short_name: str = ""
+    place: str = ""  # the label as a reader says it: "para. 32", "¶3", "footnote 2"
+    rows: tuple[tuple[str, ...], ...] = ()  # a table's cells, row by row; () for other kinds
+    highlights: tuple[tuple[int, int], ...] = ()  # character ranges of `text` that best answer the query
+
+    @property
+    def reference(self) -> str:
+        """The full citation line: "WSIS+10 Outcome Document · 1.1 Bridging Digital Divides · para. 32"."""
+        return " · ".join(part for part in (self.doc_short_name, self.section.split(" > ")[-1], self.place) if part)
+
+    def quote_with_citation(self) -> str:
+        """The quote ready to paste into a document: the verbatim text, then its citation."""
+        body = "\n".join("\t".join(cells) for cells in self.rows) if self.rows else self.text
+        return f"{body}\n({self.citation})"
 
     def to_dict(self) -> dict:
         data = asdict(self)
         data["spans"] = [list(span) for span in self.spans]
+        data["rows"] = [list(cells) for cells in self.rows]
+        data["highlights"] = [list(span) for span in self.highlights]
+        data["reference"] = self.reference
         return data

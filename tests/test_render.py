@@ -1,0 +1,55 @@
+"""The chat's HTML: document markup shown as intended, everything else inert."""
+
+from rag.passage import Passage
+from ui.render import answer_html, count_label, highlighted, inline, question_html
+
+
+def passage(**fields) -> Passage:
+    base = dict(
+        doc_id="d", doc_title="Doc", label="5", section="A > B", text="5. Text.", spans=((0, 8),), score=0.5,
+        citation="Doc, para. 5", url="/source/d#p-5", doc_short_name="Doc", place="para. 5",
+    )  # fmt: skip
+    return Passage(**{**base, **fields})
+
+
+def test_document_markup_is_rendered_as_intended():
+    assert inline("3. *Notes* the **strong** point") == "3. <em>Notes</em> the <strong>strong</strong> point"
+    assert inline("the 27<sup>th</sup> session") == "the 27<sup>th</sup> session"
+    assert inline("[A/60/687](#)") == "A/60/687"
+    assert inline("<https://unctad.org/a>") == (
+        '<a href="https://unctad.org/a" target="_blank" rel="noopener noreferrer nofollow">https://unctad.org/a</a>'
+    )
+    assert inline("a78d62\\\\_en.pdf") == "a78d62\\_en.pdf"
+
+
+def test_hostile_markup_is_escaped():
+    assert inline('<script>alert("x")</script>') == "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;"
+    assert inline("<img src=x onerror=alert(1)>") == "&lt;img src=x onerror=alert(1)&gt;"
+    assert inline("[click](javascript:alert(1))") == "click"
+    assert question_html("<img src=x onerror=alert(1)>") == (
+        '<div class="wsis-question">&lt;img src=x onerror=alert(1)&gt;</div>'
+    )
+
+
+def test_highlights_become_marks():
+    assert highlighted("One. Two *three*. Four.", ((5, 17),)) == "One. <mark>Two <em>three</em>.</mark> Four."
+
+
+def test_answer_has_count_quote_citation_link_and_copy_text():
+    html = answer_html([passage(), passage(doc_id="e", label="¶2", place="¶2", url="/source/e#p-%C2%B62")])
+    assert html.startswith('<div class="wsis-answer"><p class="wsis-count">2 passages from 2 documents</p>')
+    assert '<blockquote class="wsis-quote">5. Text.</blockquote>' in html
+    assert '<a class="wsis-source" href="/source/d#p-5" target="_blank" rel="noopener">Doc · B · para. 5</a>' in html
+    assert '<span class="wsis-copy-text">5. Text.\n(Doc, para. 5)</span>' in html
+    assert "\n\n" not in html  # no blank line, so the chat's markdown never touches the HTML
+
+
+def test_tables_render_as_tables_and_copy_as_tab_separated_rows():
+    table = passage(kind="table", rows=(("April 2024", "Discussion"), ("", "More")), text="April 2024 Discussion More")
+    html = answer_html([table])
+    assert '<table class="wsis-table"><tr><td>April 2024</td><td>Discussion</td></tr><tr><td></td><td>More</td>' in html
+    assert table.quote_with_citation() == "April 2024\tDiscussion\n\tMore\n(Doc, para. 5)"
+
+
+def test_count_label_singular_and_plural():
+    assert count_label([passage()]) == "1 passage from 1 document"

@@ -1,0 +1,184 @@
+"""The chat and source viewer in a real browser (Debian's Chromium via Playwright), against a live server."""
+
+import http.client
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+from conftest import write_docs
+
+from rag import Index
+from ui.app import start_in_background
+from ui.browser import chromium_available, launch
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(
+        not chromium_available(),
+        reason="Chromium is not installed: `sudo apt-get install chromium` (make test does it as root)",
+    ),
+]
+ARTIFACTS = Path(__file__).parent / "artifacts"
+OUTCOME = "004_7b6cb249c0a88164"
+HOSTILE = (
+    "# Hostile Notes\n\nThe water board met on <script>window.hacked = 1; alert('doc')</script> Tuesday.\n\n"
+    "Irrigation canals <img src=x onerror=\"alert('img')\"> need repair before the monsoon.\n"
+)
+
+
+@pytest.fixture(scope="module")
+def app_url(seed_index):
+    url, stop = start_in_background(seed_index)
+    yield url
+    stop()
+
+
+@pytest.fixture(scope="module")
+def hostile_url(tmp_path_factory, embedder):
+    docs = write_docs(tmp_path_factory.mktemp("hostile"), {"hostile.md": HOSTILE})
+    url, stop = start_in_background(Index.open(docs, docs.parent / "index", embedder=embedder))
+    yield url
+    stop()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = launch(playwright)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, app_url):
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=app_url)
+    page = context.new_page()
+    page.dialogs = []
+    page.on("dialog", lambda dialog: (page.dialogs.append(dialog.message), dialog.dismiss()))
+    page.outside = []
+    page.on("request", lambda r: None if r.url.startswith((app_url, "data:", "blob:")) else page.outside.append(r.url))
+    yield page
+    context.close()
+
+
+def ask(page, url, question):
+    page.goto(url)
+    page.fill("#wsis-question textarea", question)
+    page.keyboard.press("Enter")
+    page.wait_for_selector(".wsis-answer", timeout=30_000)
+    return page
+
+
+def test_answer_is_quoted_cited_linked_and_copyable(page, app_url):
+    ask(page, app_url, "What did the General Assembly say about women's access to the internet?")
+    quotes = page.locator(".wsis-quote").all_inner_texts()
+    assert any(q.startswith("32. We emphasize our concern that only 41% of women have internet access") for q in quotes)
+    citations = page.locator(".wsis-source").all_inner_texts()
+    assert "WSIS+10 Outcome Document · 1.1 Bridging Digital Divides · para. 32" in citations
+    documents = len({c.split(" · ")[0] for c in citations})
+    assert page.locator(".wsis-count").inner_text() == f"5 passages from {documents} documents"
+    position = citations.index("WSIS+10 Outcome Document · 1.1 Bridging Digital Divides · para. 32")
+    page.locator(".wsis-copy").nth(position).click()
+    copied = page.evaluate("navigator.clipboard.readText()")
+    assert copied.startswith("32. We emphasize our concern")
+    assert copied.endswith("ICTs.\n(WSIS+10 Outcome Document, para. 32)")
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=ARTIFACTS / "chat-1280.png")
+    page.set_viewport_size({"width": 400, "height": 800})
+    page.wait_for_timeout(300)
+    page.screenshot(path=ARTIFACTS / "chat-400.png")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 400  # no sideways scrolling on a phone
+    assert page.dialogs == [] and page.outside == []
+
+
+def test_citation_link_opens_the_paragraph_highlighted(page, app_url):
+    ask(page, app_url, "What did the General Assembly say about women's access to the internet?")
+    link = page.locator(".wsis-source", has_text="para. 32")
+    with page.context.expect_page() as opened:
+        link.click()
+    viewer = opened.value
+    viewer.wait_for_load_state()
+    assert viewer.url == f"{app_url}/source/{OUTCOME}#p-32"
+    target = viewer.locator(":target")
+    assert target.get_attribute("id") == "p-32"
+    assert target.inner_text().startswith("32. We emphasize our concern that only 41% of women")
+    assert target.evaluate("e => getComputedStyle(e).backgroundColor") == "rgb(255, 243, 191)"
+    assert target.evaluate("e => { const r = e.getBoundingClientRect(); return r.top >= 0 && r.top < innerHeight; }")
+    assert viewer.locator("h3#p-h4").inner_text() == "1.1 Bridging Digital Divides"
+
+
+def test_viewer_anchors_unnumbered_paragraphs(page, app_url):
+    page.goto(f"{app_url}/source/000_4ff08e0d6091ebfe#p-%C2%B611")
+    target = page.locator(":target")
+    assert target.inner_text().endswith("renewal of its mandate was broadly supported.")
+    assert target.locator(".label").inner_text() == "¶11"
+
+
+def test_hostile_question_stays_inert(page, app_url):
+    ask(page, app_url, "<img src=x onerror=alert(1)> digital divide")
+    page.wait_for_timeout(500)
+    assert page.locator(".wsis-question").last.inner_text() == "<img src=x onerror=alert(1)> digital divide"
+    assert page.locator('#wsis-chat img[src="x"]').count() == 0
+    assert page.dialogs == []
+
+
+def test_hostile_document_stays_inert_in_chat_and_viewer(page, hostile_url):
+    ask(page, hostile_url, "When did the water board meet?")
+    ask(page, hostile_url, "Which canals need repair?")
+    page.wait_for_timeout(500)
+    quotes = " ".join(page.locator(".wsis-quote").all_inner_texts())
+    assert "<script>window.hacked = 1; alert('doc')</script>" in quotes
+    assert "<img src=x onerror=\"alert('img')\">" in quotes
+    page.goto(f"{hostile_url}/source/hostile")
+    page.wait_for_timeout(300)
+    assert "<script>window.hacked = 1" in page.locator("main").inner_text()
+    for check in (page.evaluate("window.hacked"), page.locator('img[src="x"]').count()):
+        assert not check
+    assert page.evaluate("[...document.scripts].filter(s => s.textContent.includes('hacked')).length") == 0
+    assert page.dialogs == []
+
+
+def test_document_filter_restricts_results(page, app_url):
+    page.goto(app_url)
+    for name in ("President's Summary", "ECOSOC Draft Resolution", "Executive Summary", "CSTD Informal Note"):
+        page.locator("#wsis-documents label", has_text=name).click()
+    page.fill("#wsis-question textarea", "Internet Governance Forum mandate")
+    page.keyboard.press("Enter")
+    page.wait_for_selector(".wsis-answer")
+    citations = page.locator(".wsis-source").all_inner_texts()
+    assert len(citations) == 5 and all(c.startswith("WSIS+10 Outcome Document") for c in citations)
+
+
+def test_unknown_documents_and_path_tricks_get_404(page, app_url):
+    for path in (
+        "/source/nope",
+        "/source/../../etc/passwd",
+        "/source/..%2F..%2Fetc%2Fpasswd",
+        "/source/%2Fetc%2Fpasswd",
+        "/source//etc/passwd",
+    ):
+        response = page.goto(app_url + path)
+        assert response.status == 404, path
+        assert "root:" not in page.content()
+    address = urlparse(app_url)
+    for raw in ("/source/../../etc/passwd", "/source/..%2f..%2fseeds%2fcatalog.toml"):
+        connection = http.client.HTTPConnection(address.hostname, address.port)
+        connection.request("GET", raw)  # sent exactly as written, no client-side normalisation
+        response = connection.getresponse()
+        assert response.status == 404 and b"root:" not in response.read(), raw
+    page.goto(f"{app_url}/source/nope")
+    assert page.locator("h1").inner_text() == "Not found"
+
+
+def test_named_api_endpoint_for_scripts(app_url):
+    from gradio_client import Client
+
+    client = Client(app_url, verbose=False)
+    passages = client.predict("working definition of Internet governance", 2, [OUTCOME], api_name="/search")
+    assert [p["citation"] for p in passages][0] == "WSIS+10 Outcome Document, para. 63"
+    assert passages[0]["url"] == f"/source/{OUTCOME}#p-63"
+    with pytest.raises(Exception, match="The query is empty"):
+        client.predict("  ", 2, None, api_name="/search")

@@ -1,0 +1,208 @@
+"""The chat: a Gradio adapter over the library's public API, plus the source viewer, in one web server.
+
+Nothing here searches, ranks or writes citations: it renders what `rag` returns.
+"""
+
+import html
+import logging
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")  # no calls home from a machine that may be offline
+
+import gradio as gr  # noqa: E402
+from fastapi import FastAPI  # noqa: E402
+from fastapi.responses import HTMLResponse  # noqa: E402
+
+from rag import Index, QueryError  # noqa: E402
+from rag.conversation import is_follow_up, search_query  # noqa: E402
+from ui.render import answer_html, notice_html, question_html  # noqa: E402
+from ui.viewer import not_found_page, source_page  # noqa: E402
+
+log = logging.getLogger(__name__)
+
+HERE = Path(__file__).parent
+EXAMPLES = [
+    "What did the General Assembly say about women's access to the internet?",
+    "How was the mandate of the Internet Governance Forum extended?",
+    "What is the working definition of Internet governance?",
+    "Which challenges did respondents to the WSIS+20 consultation identify?",
+]
+NO_DOCUMENTS = "Choose at least one document to search."
+# Copy buttons work through one delegated listener: the chat's HTML carries no scripts or handlers.
+COPY_SCRIPT = """<script>
+document.addEventListener("click", async (event) => {
+  const button = event.target.closest(".wsis-copy");
+  if (!button) return;
+  const text = button.closest(".wsis-passage").querySelector(".wsis-copy-text").textContent;
+  try { await navigator.clipboard.writeText(text); }
+  catch (error) {
+    const area = Object.assign(document.createElement("textarea"), { value: text });
+    document.body.append(area); area.select(); document.execCommand("copy"); area.remove();
+  }
+  button.textContent = "Copied";
+  setTimeout(() => { button.textContent = "Copy"; }, 1500);
+});
+// A new answer is read from its first quote, not its last: scroll the chat (not the page) so that the
+// question that asked for it sits at the top.
+new MutationObserver(() => {
+  const answers = document.querySelectorAll("#wsis-chat .wsis-answer");
+  const latest = answers[answers.length - 1];
+  if (!latest || latest.dataset.seen) return;
+  latest.dataset.seen = "1";
+  const questions = document.querySelectorAll("#wsis-chat .wsis-question");
+  const target = questions[questions.length - 1] || latest;
+  let box = target.parentElement;
+  while (box && !(box.scrollHeight > box.clientHeight && /(auto|scroll)/.test(getComputedStyle(box).overflowY))) {
+    box = box.parentElement;
+  }
+  if (box) box.scrollTop += target.getBoundingClientRect().top - box.getBoundingClientRect().top - 12;
+}).observe(document.documentElement, { childList: true, subtree: true });
+</script>"""
+SYSTEM_FONTS = ["system-ui", "-apple-system", "Segoe UI", "Roboto", "Helvetica Neue", "Arial", "sans-serif"]
+
+
+def build_app(index: Index) -> gr.Blocks:
+    """The chat UI over `index`."""
+    documents = [(_choice_label(d), d.id) for d in sorted(index.documents, key=lambda d: d.id)]
+
+    def respond(question, history, chosen, k, previous):
+        if not question or not question.strip():
+            return history, "", previous
+        if not chosen:
+            reply = notice_html(NO_DOCUMENTS)
+        else:
+            try:
+                reply = answer_html(index.search(search_query(question, previous), k=int(k), docs=chosen))
+            except QueryError as error:
+                reply = notice_html(str(error))
+        history = [*history, {"role": "user", "content": question_html(question)}]
+        history.append({"role": "assistant", "content": reply})
+        return history, "", previous if (previous and is_follow_up(question)) else question.strip()
+
+    def search(question: str, k: int = 5, documents: list[str] | None = None) -> list[dict]:
+        """The passages answering `question`, best first, as JSON: text, citation, url, spans, score..."""
+        try:
+            return [p.to_dict() for p in index.search(question, k=k, docs=documents)]
+        except QueryError as error:
+            raise gr.Error(str(error)) from error
+
+    with gr.Blocks(title="WSIS RAG") as app:
+        gr.HTML(
+            '<div class="wsis-header"><h1>WSIS documents, quoted</h1><p>Ask a question; the answer is the '
+            "documents' own paragraphs, each cited and linked to its place.</p></div>"
+        )
+        with gr.Row(equal_height=False):
+            with gr.Column(scale=3, min_width=320):
+                chat = gr.Chatbot(
+                    show_label=False,
+                    height="62vh",
+                    elem_id="wsis-chat",
+                    autoscroll=False,  # the script below scrolls to the start of each answer instead
+                    buttons=[],
+                    feedback_options=None,
+                    placeholder="The answers will be quotes from the documents, with their citations.",
+                )
+                question = gr.Textbox(
+                    show_label=False,
+                    placeholder="Ask about the WSIS documents…",
+                    submit_btn="Ask",
+                    elem_id="wsis-question",
+                    max_length=2000,
+                )
+                gr.Examples(EXAMPLES, inputs=question, label="Try")
+            with gr.Column(scale=1, min_width=240):
+                chosen = gr.CheckboxGroup(
+                    documents, value=[d for _, d in documents], label="Search in", elem_id="wsis-documents"
+                )
+                k = gr.Slider(1, 10, value=5, step=1, label="Passages per answer", elem_id="wsis-k")
+                gr.HTML('<p class="wsis-sources">' + _source_links(index) + "</p>")
+        previous = gr.State(None)
+        question.submit(
+            respond, [question, chat, chosen, k, previous], [chat, question, previous], api_visibility="private"
+        )
+        gr.api(search, api_name="search")
+    return app
+
+
+def _choice_label(document) -> str:
+    year = document.date[:4]
+    return f"{document.short_name} ({year})" if year and year not in document.short_name else document.short_name
+
+
+def _source_links(index: Index) -> str:
+    links = (
+        f'<a href="/source/{html.escape(d.id)}" target="_blank">{html.escape(d.short_name)}</a>'
+        for d in sorted(index.documents, key=lambda d: d.id)
+    )
+    return "Read the documents: " + " · ".join(links)
+
+
+def create_server(index: Index) -> FastAPI:
+    """One FastAPI app: the source viewer at /source/<doc_id>, the chat (and its API) at /."""
+    server = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
+    known = {d.id for d in index.documents}
+
+    @server.get("/source/{doc_id}", response_class=HTMLResponse)
+    def source(doc_id: str) -> HTMLResponse:
+        if doc_id not in known:  # only known ids, looked up in memory: no path ever reaches the disk
+            return HTMLResponse(not_found_page(), status_code=404)
+        return HTMLResponse(source_page(index.document(doc_id), index.units(doc_id)))
+
+    @server.get("/source/{anything:path}", response_class=HTMLResponse)
+    def source_not_found(anything: str) -> HTMLResponse:
+        return HTMLResponse(not_found_page(), status_code=404)
+
+    theme = gr.themes.Default(
+        primary_hue="blue",
+        neutral_hue="slate",
+        font=SYSTEM_FONTS,  # system fonts: the page loads nothing from outside this server
+        font_mono=["ui-monospace", "Menlo", "Consolas", "monospace"],
+    )
+    return gr.mount_gradio_app(
+        server,
+        build_app(index),
+        path="/",
+        theme=theme,
+        css=(HERE / "style.css").read_text(encoding="utf-8"),
+        head=COPY_SCRIPT,
+        ssr_mode=False,
+        footer_links=["api"],
+    )
+
+
+def serve(index: Index, host: str = "127.0.0.1", port: int = 7860) -> None:
+    """Run the server until interrupted; the index is already loaded, the model is warmed up here."""
+    import uvicorn
+
+    index.search("warm up the model", k=1)
+    print(f"WSIS RAG is running at http://{host}:{port}/  (Ctrl+C to stop)", flush=True)
+    uvicorn.run(create_server(index), host=host, port=port, log_level="warning")
+
+
+def start_in_background(index: Index, host: str = "127.0.0.1") -> tuple[str, Callable[[], None]]:
+    """Serve on a free port in a thread (for tests and the screenshot script); returns (url, stop)."""
+    import socket
+    import threading
+    import time
+
+    import uvicorn
+
+    with socket.socket() as probe:
+        probe.bind((host, 0))
+        port = probe.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(create_server(index), host=host, port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started and thread.is_alive() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    if not server.started:
+        raise RuntimeError(f"The web server did not start on {host}:{port}.")
+
+    def stop() -> None:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+    return f"http://{host}:{port}", stop

@@ -1,0 +1,56 @@
+"""The source viewer: a whole document as readable paragraphs, each with its label and a stable anchor."""
+
+import html
+from pathlib import Path
+
+from rag.citations import anchor
+from rag.documents import Document
+from rag.paragraphs import Unit, heading_title
+from ui.render import inline
+
+STYLE = (Path(__file__).parent / "viewer.css").read_text(encoding="utf-8")
+
+
+def source_page(document: Document, units: list[Unit]) -> str:
+    """The document page; the paragraph named in the URL's fragment is highlighted by CSS (:target)."""
+    facts = " · ".join(html.escape(f) for f in (document.kind, document.date, document.symbol) if f)
+    body = "".join(_unit_html(u) for u in units if u.kind != "markup")
+    return _page(
+        html.escape(document.short_name),
+        f'<header><a class="back" href="/">← Ask a question</a><h1>{html.escape(document.title)}</h1>'
+        f'<p class="facts">{facts}</p></header><main>{body}</main>',
+    )
+
+
+def not_found_page() -> str:
+    return _page(
+        "Not found",
+        '<header><a class="back" href="/">← Ask a question</a><h1>Not found</h1></header>'
+        "<main><p>There is no document at this address.</p></main>",
+    )
+
+
+def _unit_html(unit: Unit) -> str:
+    ident = html.escape(anchor(unit.label), quote=True)
+    if unit.kind == "heading":
+        level = min(max(unit.level, 1) + 1, 6)
+        return f'<h{level} id="{ident}">{html.escape(heading_title(unit.text))}</h{level}>'
+    # the margin shows the label unless the paragraph's own text starts with it ("32. We emphasize")
+    label = "" if unit.text.startswith(unit.label) or unit.kind == "footnote" else html.escape(unit.label)
+    if unit.rows:
+        rows = "".join("<tr>" + "".join(f"<td>{inline(c)}</td>" for c in r) + "</tr>" for r in unit.rows)
+        content = f"<table>{rows}</table>"
+    else:
+        content = f"<p>{inline(unit.text)}</p>"
+    return (
+        f'<section class="unit {unit.kind}" id="{ident}"><a class="label" href="#{ident}" '
+        f'title="Link to this paragraph">{label}</a>{content}</section>'
+    )
+
+
+def _page(title: str, body: str) -> str:
+    return (
+        '<!doctype html><html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{title} · WSIS RAG</title><style>{STYLE}</style></head><body>{body}</body></html>"
+    )
