@@ -13,6 +13,7 @@ from rag.chunking import CHUNKER_VERSION, chunk_units
 from rag.documents import catalog_sha256, describe, document_files, file_sha256, read_catalog, read_text
 from rag.embedding import DIMENSIONS, MODEL_ID, MODEL_SHA256, Embedder
 from rag.errors import IndexStoreError
+from rag.lexical import LEXICAL_VERSION, LexicalIndex
 from rag.paragraphs import PARSER_VERSION, parse
 
 log = logging.getLogger(__name__)
@@ -35,6 +36,7 @@ def expected_manifest(docs_dir: Path) -> dict:
         "model": {"id": MODEL_ID, "sha256": MODEL_SHA256},
         "parser_version": PARSER_VERSION,
         "chunker_version": CHUNKER_VERSION,
+        "lexical_version": LEXICAL_VERSION,
         "sources": {path.name: file_sha256(path) for path in document_files(docs_dir)},
         "catalog_sha256": catalog_sha256(docs_dir),
     }
@@ -59,9 +61,10 @@ def build(docs_dir: Path, index_dir: Path, *, embedder: Embedder | None = None, 
     vectors, embedded = _vectors([c.text for c in chunks], index_dir, embedder, progress)
     dense = faiss.IndexFlatIP(DIMENSIONS)
     dense.add(vectors)
+    lexical = LexicalIndex.build([c.text for c in chunks])
     manifest["counts"] = {"documents": len(documents), "units": len(units), "chunks": len(chunks)}
     manifest["built_at"] = time.strftime("%Y-%m-%dT%H:%M:%S%z")
-    folder = store.save(index_dir, store.StoredIndex(manifest, documents, units, chunks, dense))
+    folder = store.save(index_dir, store.StoredIndex(manifest, documents, units, chunks, dense, lexical))
     seconds = time.perf_counter() - began
     log.info(
         "Built %s: %d documents, %d units, %d chunks in %.1f s",

@@ -11,7 +11,8 @@ from pathlib import Path
 from rag import store
 from rag.build import build, is_current
 from rag.errors import QueryError, RagError
-from rag.index import Index, default_docs_dir, default_index_dir
+from rag.experiments import CONFIGS
+from rag.index import PROJECT_ROOT, Index, default_docs_dir, default_index_dir
 from rag.passage import Passage
 
 EXIT_ERROR = 1
@@ -53,6 +54,20 @@ def _parser() -> argparse.ArgumentParser:
     _add_folders(ask)
     ask.set_defaults(run=_ask)
 
+    evaluate = commands.add_parser("eval", help="measure retrieval quality on the reference questions")
+    evaluate.add_argument("--split", choices=["dev", "test", "all"], default="test")
+    evaluate.add_argument(
+        "--retriever",
+        choices=[*CONFIGS, "all", "ablations"],
+        default="all",
+        help="one configuration, all main ones, or the main ones plus ablations (default: all)",
+    )
+    evaluate.add_argument("-k", type=int, default=10, help="passages per question (default 10)")
+    evaluate.add_argument("--questions", type=Path, default=None, help="questions file (default eval/questions.jsonl)")
+    evaluate.add_argument("--out", type=Path, default=None, help="report folder (default eval/reports)")
+    _add_folders(evaluate)
+    evaluate.set_defaults(run=_eval)
+
     serve = commands.add_parser("serve", help="start the chat in a web browser")
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: this machine only)")
     serve.add_argument("--port", type=int, default=7860, help="port (default 7860)")
@@ -91,6 +106,25 @@ def _ask(args) -> int:
         print(json.dumps([p.to_dict() for p in passages], indent=2, ensure_ascii=False))
     else:
         print(format_passages(passages))
+    return 0
+
+
+def _eval(args) -> int:
+    from rag import experiments, report
+    from rag.questions import load_questions, select
+
+    questions_file = args.questions or PROJECT_ROOT / "eval" / "questions.jsonl"
+    try:
+        questions = select(load_questions(questions_file), args.split)
+    except (OSError, ValueError) as error:
+        raise QueryError(f"Cannot read the questions: {error}") from error
+    names = {"all": experiments.MAIN, "ablations": experiments.CONFIGS}.get(args.retriever, [args.retriever])
+    index = Index.open(args.docs, args.index, progress=sys.stderr.isatty())
+    progress = lambda message: print(message, file=sys.stderr, flush=True)  # noqa: E731
+    results = experiments.run(index, questions, names, args.docs or default_docs_dir(), args.k, progress)
+    paths = report.write(results, questions, args.split, args.k, args.out or PROJECT_ROOT / "eval" / "reports")
+    print(report.table(results))
+    print("\nReport: " + ", ".join(str(p) for p in paths))
     return 0
 
 

@@ -16,6 +16,7 @@ from rag.embedding import Embedder
 from rag.errors import IndexStoreError, QueryError
 from rag.paragraphs import Unit
 from rag.passage import Passage
+from rag.retrieval import DEFAULT, Settings, best_per_unit, reciprocal_rank_fusion, top
 
 log = logging.getLogger(__name__)
 
@@ -87,14 +88,16 @@ class Index:
         self._check_docs([doc_id])
         return [u for u in self._stored.units if u.doc_id == doc_id]
 
-    def search(self, query: str, k: int = 5, *, docs: list[str] | None = None) -> list[Passage]:
+    def search(
+        self, query: str, k: int = 5, *, docs: list[str] | None = None, settings: Settings = DEFAULT
+    ) -> list[Passage]:
         """The k paragraphs that best answer `query`, best first, each paragraph at most once."""
         query = _check_query(query)
         _check_k(k)
         if docs is not None:
             self._check_docs(docs)
-        vector = self.embedder.embed([query])
-        return [self._passage(row, score) for row, score in self._dense_units(vector, k, docs)]
+        scores = self._unit_scores(query, docs, settings, max(k, settings.candidates))
+        return [self._passage(row, float(scores[row])) for row in top(scores, k)]
 
     @property
     def embedder(self) -> Embedder:
@@ -103,24 +106,39 @@ class Index:
                 self._embedder = Embedder()
             return self._embedder
 
-    def _dense_units(self, vector: np.ndarray, k: int, docs: list[str] | None) -> list[tuple[int, float]]:
-        """Best-scoring units: search chunks, keep each unit's best chunk, widen until k units are found."""
-        params = None
-        available = self._stored.dense.ntotal
-        if docs is not None:
-            ids = np.concatenate([self._chunks_of_doc[d] for d in docs])
-            params = faiss.SearchParameters(sel=faiss.IDSelectorBatch(ids))
-            available = len(ids)
-        wanted = min(available, max(4 * k, 32))
-        while True:
-            scores, ids = self._stored.dense.search(vector, wanted, params=params)
-            best: dict[int, float] = {}
-            for score, chunk in zip(scores[0], ids[0], strict=True):
-                if chunk >= 0:
-                    best.setdefault(int(self._chunk_unit[chunk]), float(score))
-            if len(best) >= k or wanted >= available:
-                return sorted(best.items(), key=lambda item: -item[1])[:k]
-            wanted = min(available, wanted * 4)
+    def _unit_scores(self, query: str, docs: list[str] | None, settings: Settings, depth: int) -> np.ndarray:
+        """One score per unit (-inf: not a candidate): each signal's best chunk per unit, then fused."""
+        units = len(self._stored.units)
+        allowed = self._allowed_chunks(docs)
+        signals = []
+        if settings.dense:
+            signals.append(best_per_unit(*self._dense_chunks(query, allowed, depth), units))
+        if settings.lexical:
+            lexical = self._stored.lexical.scores(query)
+            lexical[lexical <= 0] = -np.inf  # no query term: not a lexical candidate
+            if allowed is not None:
+                lexical[~allowed] = -np.inf
+            signals.append(best_per_unit(lexical, self._chunk_unit, units))
+        if len(signals) == 1:
+            return signals[0]
+        return reciprocal_rank_fusion([top(s, depth) for s in signals], units, settings.rrf_k)
+
+    def _allowed_chunks(self, docs: list[str] | None) -> np.ndarray | None:
+        if docs is None:
+            return None
+        allowed = np.zeros(len(self._stored.chunks), dtype=bool)
+        for doc in docs:
+            allowed[self._chunks_of_doc[doc]] = True
+        return allowed
+
+    def _dense_chunks(self, query: str, allowed: np.ndarray | None, depth: int) -> tuple[np.ndarray, np.ndarray]:
+        """Similarity of the query to the best chunks (enough of them to cover `depth` units)."""
+        vector = self.embedder.embed([query])
+        params = None if allowed is None else faiss.SearchParameters(sel=faiss.IDSelectorBatch(np.flatnonzero(allowed)))
+        available = self._stored.dense.ntotal if allowed is None else int(allowed.sum())
+        scores, ids = self._stored.dense.search(vector, min(available, 2 * depth), params=params)
+        found = ids[0] >= 0
+        return scores[0][found], self._chunk_unit[ids[0][found]]
 
     def _passage(self, row: int, score: float) -> Passage:
         unit = self._stored.units[row]

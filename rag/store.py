@@ -2,12 +2,12 @@
 
 index/
   CURRENT              name of the live build folder; replaced atomically once a build is complete
-  build-<id>/          manifest.json, documents.json, units.jsonl, chunks.jsonl, dense.faiss
+  build-<id>/          manifest.json, documents.json, units.jsonl, chunks.jsonl, dense.faiss, lexical/
   .lock                held while a build is written, so two processes never build at once
 
 A build is written to a temporary folder, renamed, and only then published through CURRENT, so an
-interrupted build (even kill -9) leaves the previous index in place and usable. Row i of dense.faiss is
-line i of chunks.jsonl.
+interrupted build (even kill -9) leaves the previous index in place and usable. Row i of dense.faiss,
+of the lexical index and line i of chunks.jsonl are the same chunk.
 """
 
 import contextlib
@@ -26,6 +26,7 @@ import numpy as np
 from rag.chunking import Chunk
 from rag.documents import Document
 from rag.errors import IndexStoreError
+from rag.lexical import LexicalIndex
 from rag.paragraphs import Unit
 
 FORMAT = 1
@@ -39,6 +40,7 @@ class StoredIndex:
     units: list[Unit]
     chunks: list[Chunk]
     dense: faiss.Index
+    lexical: LexicalIndex
 
 
 def live_build(index_dir: Path) -> Path | None:
@@ -67,11 +69,12 @@ def load(build: Path) -> StoredIndex:
         units = [_unit(row) for row in _read_jsonl(build / "units.jsonl")]
         chunks = [Chunk(**row) for row in _read_jsonl(build / "chunks.jsonl")]
         dense = faiss.read_index(str(build / "dense.faiss"))
+        lexical = LexicalIndex.load(build / "lexical")
     except (OSError, ValueError, KeyError, TypeError, RuntimeError) as error:
         raise IndexStoreError(f"The index in {build} is damaged ({error}); run `rag build` to rebuild.") from error
     if dense.ntotal != len(chunks) or manifest.get("format") != FORMAT:
         raise IndexStoreError(f"The index in {build} is inconsistent; run `rag build` to rebuild.")
-    return StoredIndex(manifest, documents, units, chunks, dense)
+    return StoredIndex(manifest, documents, units, chunks, dense, lexical)
 
 
 def save(index_dir: Path, stored: StoredIndex) -> Path:
@@ -86,7 +89,9 @@ def save(index_dir: Path, stored: StoredIndex) -> Path:
         _write(temporary / "units.jsonl", _jsonl(asdict(u) for u in stored.units))
         _write(temporary / "chunks.jsonl", _jsonl(asdict(c) for c in stored.chunks))
         faiss.write_index(stored.dense, str(temporary / "dense.faiss"))
-        _fsync(temporary / "dense.faiss")
+        stored.lexical.save(temporary / "lexical")
+        for written in [temporary / "dense.faiss", *(temporary / "lexical").iterdir()]:
+            _fsync(written)
         os.rename(temporary, index_dir / name)
         _write(index_dir / f"{CURRENT}.tmp", name)
         os.replace(index_dir / f"{CURRENT}.tmp", index_dir / CURRENT)

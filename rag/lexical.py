@@ -1,0 +1,57 @@
+"""The lexical index: BM25 (bm25s) over the same chunks as the dense index, on normalised, stemmed words."""
+
+import functools
+from pathlib import Path
+
+import bm25s
+import numpy as np
+import Stemmer
+
+from rag.normalise import words
+
+LEXICAL_VERSION = "1"
+
+
+@functools.lru_cache(maxsize=1)
+def _stemmer() -> Stemmer.Stemmer:
+    return Stemmer.Stemmer("english")
+
+
+@functools.lru_cache(maxsize=1)
+def _stopwords() -> frozenset[str]:
+    from bm25s.stopwords import STOPWORDS_EN
+
+    return frozenset(STOPWORDS_EN)
+
+
+def terms(text: str) -> list[str]:
+    """Search terms: normalised words, stop words out, stemmed ("divides" -> "divid")."""
+    kept = [w for w in words(text) if (len(w) > 1 or w.isdigit()) and w not in _stopwords()]
+    return _stemmer().stemWords(kept)
+
+
+class LexicalIndex:
+    """BM25 scores for every chunk; row i is chunk i, as in the dense index."""
+
+    def __init__(self, model: bm25s.BM25):
+        self._model = model
+
+    @classmethod
+    def build(cls, texts: list[str]) -> "LexicalIndex":
+        model = bm25s.BM25()
+        model.index([terms(t) or [""] for t in texts], show_progress=False)
+        return cls(model)
+
+    def save(self, folder: Path) -> None:
+        self._model.save(str(folder))
+
+    @classmethod
+    def load(cls, folder: Path) -> "LexicalIndex":
+        return cls(bm25s.BM25.load(str(folder)))
+
+    def scores(self, query: str) -> np.ndarray:
+        """BM25 score of every chunk for the query (zeros when no query term is in the index)."""
+        known = [t for t in terms(query) if t in self._model.vocab_dict]
+        if not known:
+            return np.zeros(self._model.scores["num_docs"], dtype=np.float32)
+        return np.asarray(self._model.get_scores(known), dtype=np.float32)

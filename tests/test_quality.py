@@ -1,0 +1,22 @@
+"""Quality floor: the default configuration on the test split must not fall below today's figures.
+
+Raise the floors as quality improves; never lower them to pass.
+"""
+
+from pathlib import Path
+
+import pytest
+
+from rag.evaluation import evaluate
+from rag.experiments import retriever_for
+from rag.questions import load_questions, select
+from rag.retrieval import DEFAULT
+
+FLOORS = {"Success@5": 0.70, "MRR@10": 0.55}
+
+
+@pytest.mark.slow
+def test_default_configuration_holds_its_floors_on_the_test_split(seed_index):
+    questions = select(load_questions(Path(__file__).resolve().parent.parent / "eval" / "questions.jsonl"), "test")
+    figures = evaluate("default", retriever_for(seed_index, DEFAULT), questions).figures["all"]
+    assert all(figures[measure] >= floor for measure, floor in FLOORS.items()), figures
