@@ -9,7 +9,7 @@ import faiss
 import numpy as np
 
 from rag import store
-from rag.chunking import CHUNKER_VERSION, chunk_units
+from rag.chunking import CHUNKER_VERSION, chunk_units, lexical_text, sentence_chunks
 from rag.documents import catalog_sha256, describe, document_files, file_sha256, read_catalog, read_text
 from rag.embedding import DIMENSIONS, MODEL_ID, MODEL_SHA256, Embedder
 from rag.errors import IndexStoreError
@@ -24,7 +24,8 @@ class BuildReport:
     documents: int
     units: int
     chunks: int
-    embedded: int  # chunks embedded now; the rest were reused from the previous build
+    embedded: int  # texts (chunks and sentences) embedded now; the rest were reused from the previous build
+    texts: int  # texts in the index: chunks and sentences
     seconds: float
     folder: Path
 
@@ -57,14 +58,16 @@ def build(docs_dir: Path, index_dir: Path, *, embedder: Embedder | None = None, 
         doc_units = parse(path.stem, read_text(path))
         documents[path.stem] = describe(path, doc_units, catalog.get(path.stem, {}))
         units.extend(doc_units)
-    chunks = chunk_units(units, documents)
-    vectors, embedded = _vectors([c.text for c in chunks], index_dir, embedder, progress)
-    dense = faiss.IndexFlatIP(DIMENSIONS)
-    dense.add(vectors)
-    lexical = LexicalIndex.build([c.text for c in chunks])
+    chunks = chunk_units(units)
+    sentences = sentence_chunks(units)
+    vectors, embedded = _vectors([c.text for c in chunks + sentences], index_dir, embedder, progress)
+    dense, sentence_vectors = _flat_index(vectors[: len(chunks)]), _flat_index(vectors[len(chunks) :])
+    lexical = LexicalIndex.build([lexical_text(c, units, documents) for c in chunks])
     manifest["counts"] = {"documents": len(documents), "units": len(units), "chunks": len(chunks)}
     manifest["built_at"] = time.strftime("%Y-%m-%dT%H:%M:%S%z")
-    folder = store.save(index_dir, store.StoredIndex(manifest, documents, units, chunks, dense, lexical))
+    folder = store.save(
+        index_dir, store.StoredIndex(manifest, documents, units, chunks, dense, lexical, sentences, sentence_vectors)
+    )
     seconds = time.perf_counter() - began
     log.info(
         "Built %s: %d documents, %d units, %d chunks in %.1f s",
@@ -74,7 +77,13 @@ def build(docs_dir: Path, index_dir: Path, *, embedder: Embedder | None = None, 
         len(chunks),
         seconds,
     )
-    return BuildReport(len(documents), len(units), len(chunks), embedded, seconds, folder)
+    return BuildReport(len(documents), len(units), len(chunks), embedded, len(vectors), seconds, folder)
+
+
+def _flat_index(vectors: np.ndarray) -> faiss.Index:
+    index = faiss.IndexFlatIP(DIMENSIONS)
+    index.add(vectors)
+    return index
 
 
 def _vectors(texts: list[str], index_dir: Path, embedder: Embedder | None, progress: bool) -> tuple[np.ndarray, int]:
@@ -98,4 +107,6 @@ def _previous_vectors(index_dir: Path) -> dict[str, np.ndarray]:
         return {}  # a damaged index is simply rebuilt from scratch
     if previous.manifest.get("model") != {"id": MODEL_ID, "sha256": MODEL_SHA256}:
         return {}  # vectors from another model cannot be mixed with this one's
-    return dict(zip((c.text for c in previous.chunks), store.vectors_of(previous.dense), strict=True))
+    known = dict(zip((c.text for c in previous.chunks), store.vectors_of(previous.dense), strict=True))
+    known.update(zip((c.text for c in previous.sentences), store.vectors_of(previous.sentence_vectors), strict=True))
+    return known

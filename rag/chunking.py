@@ -3,6 +3,7 @@
 Lengths are measured with tiktoken (cl100k) under a budget well inside the window; every piece is then
 checked with the model's own tokenizer and split again if it still would not fit, so the model never
 truncates what it embeds. Each piece keeps its unit: what is quoted is always the whole paragraph.
+Each paragraph's sentences are records too, so a long paragraph is also scored by its best sentence.
 """
 
 import functools
@@ -13,12 +14,13 @@ from langchain_text_splitters import RecursiveCharacterTextSplitter
 from rag.documents import Document
 from rag.embedding import WINDOW, count_word_pieces
 from rag.paragraphs import BODY_KINDS, Unit
+from rag.sentences import sentence_spans
 
-CHUNKER_VERSION = "1"
+CHUNKER_VERSION = "3"
 TOKEN_BUDGET = 160  # cl100k tokens per piece; word pieces run up to ~1.5x that on URLs
 OVERLAP = 24  # cl100k tokens shared by neighbouring pieces, so no sentence loses its context
 SENTENCE_SEPARATORS = [". ", "? ", "! ", "; ", ": ", ", ", " ", ""]
-MAX_CONTEXT_WORDS = 24  # the context line in front of a piece is cut to this many words
+MAX_CONTEXT_WORDS = 24  # the context line the lexical index sees with a piece is cut to this many words
 
 
 @dataclass(frozen=True)
@@ -26,41 +28,50 @@ class Chunk:
     unit: int  # row of the unit in the index's unit list
     start: int  # where the piece starts in the unit's text
     end: int
-    text: str  # what is embedded: context line, then the piece
+    text: str  # the piece, as embedded (raw text embeds better than text with a context line in front)
 
 
 def context_line(document: Document, unit: Unit) -> str:
-    """The document's short name and the unit's section, as a lead-in that helps matching."""
+    """The document's short name and the unit's section: words the lexical index sees with each chunk."""
     words = " — ".join(part for part in (document.short_name, unit.section) if part).split()
     return " ".join(words[:MAX_CONTEXT_WORDS])
 
 
-def chunk_units(units: list[Unit], documents: dict[str, Document]) -> list[Chunk]:
-    chunks = []
-    for row, unit in enumerate(units):
-        if unit.kind not in BODY_KINDS:
-            continue
-        context = context_line(documents[unit.doc_id], unit)
-        for start, end in split_to_window(unit.text, context):
-            chunks.append(Chunk(row, start, end, embedded_text(context, unit.text[start:end])))
-    return chunks
+def chunk_units(units: list[Unit]) -> list[Chunk]:
+    return [
+        Chunk(row, start, end, unit.text[start:end])
+        for row, unit in enumerate(units)
+        if unit.kind in BODY_KINDS
+        for start, end in split_to_window(unit.text)
+    ]
 
 
-def embedded_text(context: str, piece: str) -> str:
-    return f"{context}: {piece}" if context else piece
+def sentence_chunks(units: list[Unit]) -> list[Chunk]:
+    """One record per sentence of every body unit: a long paragraph is also scored by its best sentence."""
+    return [
+        Chunk(row, start, end, unit.text[start:end])
+        for row, unit in enumerate(units)
+        if unit.kind in BODY_KINDS
+        for start, end in sentence_spans(unit.text)
+    ]
 
 
-def split_to_window(text: str, context: str, budget: int = TOKEN_BUDGET) -> list[tuple[int, int]]:
-    """(start, end) of pieces of `text` that each fit the window with the context in front."""
-    if count_word_pieces(embedded_text(context, text)) <= WINDOW:
+def lexical_text(chunk: Chunk, units: list[Unit], documents: dict[str, Document]) -> str:
+    """What the lexical index sees: the context line, then the piece."""
+    unit = units[chunk.unit]
+    return f"{context_line(documents[unit.doc_id], unit)}: {chunk.text}"
+
+
+def split_to_window(text: str, budget: int = TOKEN_BUDGET) -> list[tuple[int, int]]:
+    """(start, end) of pieces of `text` that each fit the model's window."""
+    if count_word_pieces(text) <= WINDOW:
         return [(0, len(text))]
     pieces = []
     for start, end in _split(text, budget):
-        piece = text[start:end]
-        if count_word_pieces(embedded_text(context, piece)) <= WINDOW or budget < 16:
+        if count_word_pieces(text[start:end]) <= WINDOW or budget < 16:
             pieces.append((start, end))
         else:  # unusual text (long URLs, OCR debris) with many word pieces per token: split finer
-            pieces.extend((start + s, start + e) for s, e in split_to_window(piece, context, budget // 2))
+            pieces.extend((start + s, start + e) for s, e in split_to_window(text[start:end], budget // 2))
     return pieces
 
 

@@ -94,7 +94,7 @@ def _build(args) -> int:
     documents = f"{report.documents} document" + ("" if report.documents == 1 else "s")
     print(
         f"Indexed {documents}: {report.units} units, {report.chunks} chunks "
-        f"({report.embedded} embedded, {report.chunks - report.embedded} reused) in {report.seconds:.1f} s."
+        f"({report.embedded} of {report.texts} texts embedded, the rest reused) in {report.seconds:.1f} s."
     )
     return 0
 

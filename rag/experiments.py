@@ -12,13 +12,16 @@ from rag.retrieval import DEFAULT, Settings
 # name -> settings of our own retriever; "baseline" is the tutorial recipe, built on the side.
 SETTINGS: dict[str, Settings] = {
     "default": DEFAULT,
-    "dense": Settings(lexical=False),
-    "lexical": Settings(dense=False),
-    "hybrid": Settings(),
+    "dense": Settings(lexical=False, sentences="off", references=False, document_prior=0.0),
+    "lexical": Settings(dense=False, references=False, document_prior=0.0),
+    "hybrid": Settings(sentences="off", references=False, document_prior=0.0),
 }
 MAIN = ["default", "dense", "lexical", "hybrid", "baseline"]
 ABLATIONS: dict[str, Settings] = {
-    "score fusion": Settings(fusion="score"),
+    "no sentences": Settings(sentences="off"),
+    "sentences max": Settings(sentences="max"),
+    "no references": Settings(references=False),
+    "no document prior": Settings(document_prior=0.0),
 }
 CONFIGS = [*MAIN, *ABLATIONS]
 

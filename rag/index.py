@@ -5,9 +5,6 @@ import os
 import threading
 from pathlib import Path
 
-import faiss
-import numpy as np
-
 from rag import store
 from rag.build import build, is_current
 from rag.citations import citation, label_phrase, source_url
@@ -16,7 +13,8 @@ from rag.embedding import Embedder
 from rag.errors import IndexStoreError, QueryError
 from rag.paragraphs import Unit
 from rag.passage import Passage
-from rag.retrieval import DEFAULT, Settings, best_per_unit, reciprocal_rank_fusion, top
+from rag.ranking import Ranker
+from rag.retrieval import DEFAULT, Settings
 
 log = logging.getLogger(__name__)
 
@@ -39,11 +37,7 @@ class Index:
         self._stored = stored
         self._embedder = embedder
         self._embedder_lock = threading.Lock()
-        self._chunk_unit = np.array([c.unit for c in stored.chunks], dtype=np.int64)
-        self._chunks_of_doc: dict[str, np.ndarray] = {
-            doc_id: np.flatnonzero([stored.units[c.unit].doc_id == doc_id for c in stored.chunks]).astype(np.int64)
-            for doc_id in stored.documents
-        }
+        self._ranker = Ranker(stored, lambda text: self.embedder.embed([text]))
 
     @classmethod
     def open(
@@ -96,8 +90,7 @@ class Index:
         _check_k(k)
         if docs is not None:
             self._check_docs(docs)
-        scores = self._unit_scores(query, docs, settings, max(k, settings.candidates))
-        return [self._passage(row, float(scores[row])) for row in top(scores, k)]
+        return [self._passage(row, score) for row, score in self._ranker.rank(query, k, docs, settings)]
 
     @property
     def embedder(self) -> Embedder:
@@ -105,40 +98,6 @@ class Index:
             if self._embedder is None:
                 self._embedder = Embedder()
             return self._embedder
-
-    def _unit_scores(self, query: str, docs: list[str] | None, settings: Settings, depth: int) -> np.ndarray:
-        """One score per unit (-inf: not a candidate): each signal's best chunk per unit, then fused."""
-        units = len(self._stored.units)
-        allowed = self._allowed_chunks(docs)
-        signals = []
-        if settings.dense:
-            signals.append(best_per_unit(*self._dense_chunks(query, allowed, depth), units))
-        if settings.lexical:
-            lexical = self._stored.lexical.scores(query)
-            lexical[lexical <= 0] = -np.inf  # no query term: not a lexical candidate
-            if allowed is not None:
-                lexical[~allowed] = -np.inf
-            signals.append(best_per_unit(lexical, self._chunk_unit, units))
-        if len(signals) == 1:
-            return signals[0]
-        return reciprocal_rank_fusion([top(s, depth) for s in signals], units, settings.rrf_k)
-
-    def _allowed_chunks(self, docs: list[str] | None) -> np.ndarray | None:
-        if docs is None:
-            return None
-        allowed = np.zeros(len(self._stored.chunks), dtype=bool)
-        for doc in docs:
-            allowed[self._chunks_of_doc[doc]] = True
-        return allowed
-
-    def _dense_chunks(self, query: str, allowed: np.ndarray | None, depth: int) -> tuple[np.ndarray, np.ndarray]:
-        """Similarity of the query to the best chunks (enough of them to cover `depth` units)."""
-        vector = self.embedder.embed([query])
-        params = None if allowed is None else faiss.SearchParameters(sel=faiss.IDSelectorBatch(np.flatnonzero(allowed)))
-        available = self._stored.dense.ntotal if allowed is None else int(allowed.sum())
-        scores, ids = self._stored.dense.search(vector, min(available, 2 * depth), params=params)
-        found = ids[0] >= 0
-        return scores[0][found], self._chunk_unit[ids[0][found]]
 
     def _passage(self, row: int, score: float) -> Passage:
         unit = self._stored.units[row]

@@ -9,7 +9,11 @@ import Stemmer
 
 from rag.normalise import words
 
-LEXICAL_VERSION = "1"
+LEXICAL_VERSION = "2"
+# Question words, auxiliaries and pronouns: bm25s's English list keeps them, and questions are full of them.
+QUESTION_WORDS = """what which who whom whose when where why how do does did doing done has have had having can
+could should would may might must shall am been being were we our us you your i me my he she his her its them
+any some about also too very just so""".split()
 
 
 @functools.lru_cache(maxsize=1)
@@ -21,7 +25,7 @@ def _stemmer() -> Stemmer.Stemmer:
 def _stopwords() -> frozenset[str]:
     from bm25s.stopwords import STOPWORDS_EN
 
-    return frozenset(STOPWORDS_EN)
+    return frozenset(STOPWORDS_EN) | frozenset(QUESTION_WORDS)
 
 
 def terms(text: str) -> list[str]:

@@ -10,14 +10,19 @@ class Settings:
     """Retrieval settings; the defaults are the product's, other values exist for the evaluation's ablations."""
 
     dense: bool = True  # embedding similarity (FAISS)
+    sentences: str = "ranking"  # best-sentence similarity: "ranking" (its own list in the fusion), "max", "off"
     lexical: bool = True  # BM25 on normalised words (bm25s)
     fusion: str = "rrf"  # "rrf" (reciprocal rank fusion) or "score" (weighted, calibrated scores)
-    rrf_k: int = 60  # Cormack, Clarke & Buettcher (2009)
+    rrf_k: int = 10  # Cormack, Clarke & Buettcher (2009) use 60; 10 lets a strong single signal count more
     candidates: int = 100  # units taken from each signal before fusing
+    references: bool = True  # resolve "paragraph 32", "section 1.1", "Annex 2" to those units
+    document_prior: float = 1.0  # boost for documents the query names, in first-rank units (0: off)
 
     def __post_init__(self):
         if not (self.dense or self.lexical):
             raise ValueError("At least one of dense and lexical retrieval must be on.")
+        if self.sentences not in ("ranking", "max", "off"):
+            raise ValueError(f"Unknown sentences mode {self.sentences!r}; use 'ranking', 'max' or 'off'.")
         if self.fusion not in ("rrf", "score"):
             raise ValueError(f"Unknown fusion {self.fusion!r}; use 'rrf' or 'score'.")
 

@@ -2,7 +2,8 @@
 
 index/
   CURRENT              name of the live build folder; replaced atomically once a build is complete
-  build-<id>/          manifest.json, documents.json, units.jsonl, chunks.jsonl, dense.faiss, lexical/
+  build-<id>/          manifest.json, documents.json, units.jsonl, chunks.jsonl, dense.faiss, lexical/,
+                       sentences.jsonl and sentences.faiss (each sentence of each paragraph, embedded)
   .lock                held while a build is written, so two processes never build at once
 
 A build is written to a temporary folder, renamed, and only then published through CURRENT, so an
@@ -41,6 +42,8 @@ class StoredIndex:
     chunks: list[Chunk]
     dense: faiss.Index
     lexical: LexicalIndex
+    sentences: list[Chunk]
+    sentence_vectors: faiss.Index
 
 
 def live_build(index_dir: Path) -> Path | None:
@@ -70,11 +73,13 @@ def load(build: Path) -> StoredIndex:
         chunks = [Chunk(**row) for row in _read_jsonl(build / "chunks.jsonl")]
         dense = faiss.read_index(str(build / "dense.faiss"))
         lexical = LexicalIndex.load(build / "lexical")
+        sentences = [Chunk(**row) for row in _read_jsonl(build / "sentences.jsonl")]
+        sentence_vectors = faiss.read_index(str(build / "sentences.faiss"))
     except (OSError, ValueError, KeyError, TypeError, RuntimeError) as error:
         raise IndexStoreError(f"The index in {build} is damaged ({error}); run `rag build` to rebuild.") from error
-    if dense.ntotal != len(chunks) or manifest.get("format") != FORMAT:
+    if dense.ntotal != len(chunks) or sentence_vectors.ntotal != len(sentences) or manifest.get("format") != FORMAT:
         raise IndexStoreError(f"The index in {build} is inconsistent; run `rag build` to rebuild.")
-    return StoredIndex(manifest, documents, units, chunks, dense, lexical)
+    return StoredIndex(manifest, documents, units, chunks, dense, lexical, sentences, sentence_vectors)
 
 
 def save(index_dir: Path, stored: StoredIndex) -> Path:
@@ -88,9 +93,11 @@ def save(index_dir: Path, stored: StoredIndex) -> Path:
         _write(temporary / "documents.json", json.dumps([asdict(d) for d in stored.documents.values()], indent=1))
         _write(temporary / "units.jsonl", _jsonl(asdict(u) for u in stored.units))
         _write(temporary / "chunks.jsonl", _jsonl(asdict(c) for c in stored.chunks))
+        _write(temporary / "sentences.jsonl", _jsonl(asdict(c) for c in stored.sentences))
         faiss.write_index(stored.dense, str(temporary / "dense.faiss"))
+        faiss.write_index(stored.sentence_vectors, str(temporary / "sentences.faiss"))
         stored.lexical.save(temporary / "lexical")
-        for written in [temporary / "dense.faiss", *(temporary / "lexical").iterdir()]:
+        for written in [temporary / "dense.faiss", temporary / "sentences.faiss", *(temporary / "lexical").iterdir()]:
             _fsync(written)
         os.rename(temporary, index_dir / name)
         _write(index_dir / f"{CURRENT}.tmp", name)

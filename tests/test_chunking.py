@@ -1,6 +1,6 @@
 """Chunks fit the model's window, checked with the model's own tokenizer, and keep their paragraph."""
 
-from rag.chunking import chunk_units, split_to_window
+from rag.chunking import chunk_units, lexical_text, sentence_chunks, split_to_window
 from rag.documents import Document
 from rag.embedding import WINDOW
 from rag.paragraphs import parse
@@ -31,27 +31,49 @@ LONG = " ".join(
 
 
 def test_long_paragraph_splits_at_sentences_with_overlap(embedder):
-    pieces = split_to_window(LONG, "A Document — Some Section")
+    pieces = split_to_window(LONG)
     assert len(pieces) >= 4
     assert pieces[0][0] == 0 and pieces[-1][1] == len(LONG)  # nothing left out
     for (_, end), (start, _) in zip(pieces, pieces[1:], strict=False):
         assert start < end  # neighbours overlap
     for start, end in pieces:
         assert LONG[start:end].endswith(".")  # cut at sentence ends
-        assert model_word_pieces(embedder, "A Document — Some Section: " + LONG[start:end]) <= WINDOW
+        assert model_word_pieces(embedder, LONG[start:end]) <= WINDOW
 
 
 def test_text_with_many_word_pieces_per_token_still_fits(embedder):
     url_soup = " ".join(f"https://x{n}.example.org/a{n}b/c_d{n}e_f.pdf?id=Zq{n}Xw" for n in range(80))
-    pieces = split_to_window(url_soup, "")
+    pieces = split_to_window(url_soup)
     assert len(pieces) > 1
     assert max(model_word_pieces(embedder, url_soup[s:e]) for s, e in pieces) <= WINDOW
 
 
-def test_chunks_keep_their_unit_and_context():
+def test_chunks_keep_their_unit_and_the_lexical_index_sees_their_context():
     units = parse("doc", "# Title\n\n## Section A\n\n1. First paragraph.\n\n2. " + LONG + "\n")
     documents = {"doc": Document(id="doc", file="doc.md", title="Title", short_name="Short")}
-    chunks = chunk_units(units, documents)
+    chunks = chunk_units(units)
     labels = [units[c.unit].label for c in chunks]
     assert labels[0] == "1" and set(labels[1:]) == {"2"}
-    assert chunks[0].text == "Short — Section A: 1. First paragraph."
+    assert chunks[0].text == "1. First paragraph."  # embedded as is
+    assert lexical_text(chunks[0], units, documents) == "Short — Section A: 1. First paragraph."
+
+
+def test_every_paragraph_is_also_split_into_sentences(seed_index):
+    units = seed_index._stored.units
+    sentences = [
+        (units[s.unit].label, s.text) for s in sentence_chunks(units) if units[s.unit].doc_id.startswith("004")
+    ]
+    assert [text for label, text in sentences if label == "32"] == [
+        "32. We emphasize our concern that only 41% of women have internet access and draw attention to the gender "
+        "digital divide, which persists in access to and use of ICTs, and also in ICT education, employment and other "
+        "economic and social development factors.",
+        "We recognize that ending the gender digital divide and achievement of SDG 5 on gender are mutually "
+        "reinforcing efforts, and we commit to mainstream gender in the WSIS process, including through a new "
+        "emphasis on gender in the implementation and monitoring of WSIS Action Lines, with the support of relevant "
+        "United Nations entities, including UN Women.",
+        "We call for immediate measures to achieve gender equality in internet users by 2020, especially by "
+        "significantly enhancing women's and girls' education and participation in ICTs, as users, content creators "
+        "employees, entrepreneurs, innovators, and leaders.",
+        "We reaffirm our commitment to ensure women's full participation in decision-making processes related to ICTs.",
+    ]
+    assert len(seed_index._stored.sentences) == seed_index._stored.sentence_vectors.ntotal

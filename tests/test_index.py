@@ -66,7 +66,7 @@ def test_changed_document_is_rebuilt_and_only_new_text_embedded(small, embedder)
     first = store.live_build(folder)
     (docs / "beta.txt").write_text(DOCS["beta.txt"] + "\nThe clinic treats malaria patients for free.\n")
     report = build(docs, folder, embedder=embedder)
-    assert report.embedded == 1 and report.chunks == 5
+    assert (report.embedded, report.chunks, report.texts) == (1, 5, 10)  # the new paragraph is also a sentence
     assert store.live_build(folder) != first and not first.exists()  # old build removed once replaced
     index = Index.open(docs, folder, embedder=embedder)
     assert index.search("Where can malaria be treated?", k=1)[0].text == "The clinic treats malaria patients for free."
@@ -83,7 +83,7 @@ def test_added_and_removed_documents_and_catalog_changes_rebuild(small, embedder
     assert (hit.doc_title, hit.citation) == ("The Alpha Report", "Alpha, para. 1")
 
 
-@pytest.mark.parametrize("field", ["parser_version", "chunker_version", "model"])
+@pytest.mark.parametrize("field", ["parser_version", "chunker_version", "lexical_version", "model"])
 def test_manifest_mismatch_triggers_rebuild(small, embedder, field):
     docs, folder, index = small
     path = store.live_build(folder) / "manifest.json"

@@ -1,0 +1,169 @@
+"""Structure-aware queries: "paragraph 32 of the outcome document", "OP 20 quater", "section 1.1", "Annex 2".
+
+A query may name documents (by their catalog names and aliases), paragraphs (by the documents' own
+labels) and sections (by number or heading). References that point at one place are resolved to those
+units directly; a reference that fits several documents is only a hint.
+"""
+
+import re
+from dataclasses import dataclass
+
+from rag.documents import Document
+from rag.paragraphs import Unit, heading_title
+
+PARAGRAPH_CUES = (
+    r"(?:operative|preambular|sub-?)?\s*paragraphs?|paras?\.?|§+|¶|\bop\b|\bpp\b|items?|points?|observations?|"
+    r"questions?|\bno\.|\bnumber"
+)
+SUFFIX = r"(?:\s?(?:bis|ter|quater|quinquies|sexies|septies|octies|novies|decies))?(?:\.?alt\d*)?"
+PARAGRAPH_REFERENCE = re.compile(
+    rf"(?P<cue>{PARAGRAPH_CUES})\s*\(?\s*(?P<label>\d{{1,3}}{SUFFIX}(?:\s?\([a-z]\))?)\s*\)?(?![\w/.])",
+    re.IGNORECASE,
+)
+SECTION_NUMBER = re.compile(r"\b(?:section|chapter|part)\s+(\d{1,2}(?:\.\d{1,2})*)\b", re.IGNORECASE)
+ANNEX = re.compile(r"\bannex\s+([0-9ivx]{1,4})\b", re.IGNORECASE)
+SECTION_CUE = re.compile(r"\b(?:section|chapter|part|heading|annex)\b", re.IGNORECASE)
+LEADING_NUMBER = re.compile(r"^\s*(?:annex\s+)?([0-9ivx]+(?:\.\d+)*)\.?[\s:]", re.IGNORECASE)
+NON_WORD = re.compile(r"[^\w+/]+")
+BODY = ("paragraph", "item", "table")
+
+
+def plain(text: str) -> str:
+    """Lower case words separated by single spaces, for matching names: "President's" -> "president s"."""
+    return " " + NON_WORD.sub(" ", text.lower()).strip() + " "
+
+
+def label_key(label: str) -> str:
+    """A label in comparable form: "20 quater" -> "20quater", "43.ALT" -> "43alt", "48 (a)" -> "48(a)"."""
+    return re.sub(r"[\s.]", "", label.lower())
+
+
+@dataclass(frozen=True)
+class Reference:
+    docs: tuple[str, ...] = ()  # documents the query names
+    pinned: tuple[int, ...] = ()  # unit rows the query points at, to be ranked first, in this order
+    hinted: tuple[int, ...] = ()  # unit rows a reference fits in several documents: boosted, not pinned
+    section: bool = False  # the pinned units are a section's, in document order
+
+
+class ReferenceResolver:
+    def __init__(self, documents: list[Document], units: list[Unit]):
+        self._units = units
+        self._names = sorted(
+            ((plain(name), d.id) for d in documents for name in {d.short_name, d.title, d.symbol, *d.aliases} if name),
+            key=lambda pair: -len(pair[0]),
+        )
+        self._by_label: dict[str, list[int]] = {}
+        for row, unit in enumerate(units):
+            if unit.kind in BODY:
+                self._by_label.setdefault(label_key(unit.label), []).append(row)
+        self._sections = [row for row, unit in enumerate(units) if unit.kind == "heading" and unit.level > 0]
+
+    def resolve(self, query: str) -> Reference:
+        docs, rest = self._documents_named(query)
+        section = self._section(query, rest, docs)
+        paragraphs = self._paragraphs(query, docs, section)
+        if paragraphs:
+            if len({self._units[r].doc_id for r in paragraphs}) == 1:
+                return Reference(docs, tuple(self._with_sub_items(paragraphs)))
+            return Reference(docs, hinted=tuple(paragraphs))
+        if section is not None:
+            return Reference(docs, tuple(self._section_units(section)), section=True)
+        return Reference(docs)
+
+    def _documents_named(self, query: str) -> tuple[tuple[str, ...], str]:
+        """The documents a query names, and the query's words with those names taken out."""
+        text, found = plain(query), []
+        for name, doc_id in self._names:  # longest names first, each consumed once
+            if f" {name.strip()} " in text:
+                text = text.replace(f" {name.strip()} ", " ")
+                if doc_id not in found:
+                    found.append(doc_id)
+        return tuple(found), text
+
+    def _paragraphs(self, query: str, docs: tuple[str, ...], section: int | None) -> list[int]:
+        for match in PARAGRAPH_REFERENCE.finditer(query):
+            rows = self._by_label.get(label_key(match["label"]), [])
+            nested = [
+                r for key, rs in self._by_label.items() if key.endswith(f"({label_key(match['label'])})") for r in rs
+            ]
+            if match["cue"].lower().startswith("question"):  # "question 6": prefer list items that are questions
+                rows = [r for r in nested if self._units[r].text.rstrip().endswith("?")] or rows
+            rows = self._narrow(rows or nested, docs, section)
+            if rows:
+                return rows
+        return []
+
+    def _narrow(self, rows: list[int], docs: tuple[str, ...], section: int | None) -> list[int]:
+        if docs:
+            rows = [r for r in rows if self._units[r].doc_id in docs] or rows
+        if section is not None:
+            inside = set(self._section_units(section))
+            rows = [r for r in rows if r in inside] or rows
+        return rows
+
+    def _section(self, query: str, rest: str, docs: tuple[str, ...]) -> int | None:
+        """The heading a query points at: by number ("section 1.3", "Annex 2") or by title with a cue. Titles
+        are looked for in `rest`, the query without document names ("draft resolution" names 001, not its
+        heading "Draft resolution")."""
+        candidates = [h for h in self._sections if not docs or self._units[h].doc_id in docs]
+        numbers = {n.lower() for n in SECTION_NUMBER.findall(query)} | {
+            f"annex{n.lower()}" for n in ANNEX.findall(query)
+        }
+        by_number = [h for h in candidates if self._heading_number(h) in numbers]
+        if len({self._units[h].doc_id for h in by_number}) == 1:
+            return by_number[0]
+        if not (docs or SECTION_CUE.search(query)):
+            return None
+        text = rest
+        words = 1 if docs else 2  # one generic word ("report") names a section only in a named document
+        by_title = [
+            h
+            for h in candidates
+            if len(self._title(h)) > 3 and len(self._title(h).split()) >= words and f" {self._title(h)} " in text
+        ]
+        by_title.sort(key=lambda h: -len(self._title(h)))  # "internet governance forum" over "internet governance"
+        if by_title and len({self._units[h].doc_id for h in by_title[:1]}) == 1:
+            return by_title[0]
+        return None
+
+    def _heading_number(self, row: int) -> str:
+        title = heading_title(self._units[row].text)
+        match = LEADING_NUMBER.match(title)
+        if not match:
+            return ""
+        prefix = "annex" if title.lower().startswith("annex") else ""
+        return prefix + match[1].lower().rstrip(".")
+
+    def _title(self, row: int) -> str:
+        """A heading's words without its number: "1.3 Financial Mechanisms" -> "financial mechanisms"."""
+        title = heading_title(self._units[row].text)
+        return plain(LEADING_NUMBER.sub("", title, count=1) if LEADING_NUMBER.match(title) else title).strip()
+
+    def _section_units(self, heading: int) -> list[int]:
+        """Body units under a heading, up to the next heading of the same or a higher level."""
+        level, doc = self._units[heading].level, self._units[heading].doc_id
+        rows = []
+        for row in range(heading + 1, len(self._units)):
+            unit = self._units[row]
+            if unit.doc_id != doc or (unit.kind == "heading" and 0 < unit.level <= level):
+                break
+            if unit.kind in BODY:
+                rows.append(row)
+        return rows
+
+    def _with_sub_items(self, rows: list[int]) -> list[int]:
+        """A paragraph and its lettered sub-items: "48" brings 48(a) to 48(e)."""
+        result = []
+        for row in rows:
+            unit = self._units[row]
+            result.append(row)
+            prefix = label_key(unit.label) + "("
+            result += [
+                r
+                for key, rs in self._by_label.items()
+                if key.startswith(prefix)
+                for r in rs
+                if self._units[r].doc_id == unit.doc_id
+            ]
+        return list(dict.fromkeys(result))
