@@ -115,17 +115,17 @@ class ReferenceResolver:
             return by_number[0]
         if not (docs or SECTION_CUE.search(query)):
             return None
-        text = rest
         words = 1 if docs else 2  # one generic word ("report") names a section only in a named document
-        by_title = [
-            h
-            for h in candidates
-            if len(self._title(h)) > 3 and len(self._title(h).split()) >= words and f" {self._title(h)} " in text
-        ]
-        by_title.sort(key=lambda h: -len(self._title(h)))  # "internet governance forum" over "internet governance"
-        if by_title and len({self._units[h].doc_id for h in by_title[:1]}) == 1:
-            return by_title[0]
-        return None
+        by_title = [h for h in candidates if self._title_in(h, rest, words)]
+        if not by_title:
+            return None
+        longest = max(len(self._title(h)) for h in by_title)  # "internet governance forum" over "... governance"
+        best = [h for h in by_title if len(self._title(h)) == longest]
+        return best[0] if len({self._units[h].doc_id for h in best}) == 1 else None
+
+    def _title_in(self, heading: int, text: str, words: int) -> bool:
+        title = self._title(heading)
+        return len(title) > 3 and len(title.split()) >= words and f" {title} " in text
 
     def _heading_number(self, row: int) -> str:
         title = heading_title(self._units[row].text)

@@ -21,7 +21,7 @@ OBVIOUS = [
     ("When did the President of the General Assembly convene the informal interactive stakeholder consultation?",
      "000", "¶1"),
     ("Which speakers raised concerns about hate speech and extremism on the Internet?", "000", "¶16"),
-    ("Which partnership was a direct response to the WSIS request to produce official statistics on the information society?",
+    ("Which partnership was a direct response to the WSIS request to produce official information society statistics?",
      "002", "¶3"),
     ("What is the WSIS Stock-taking?", "002", "¶6"),
     ("rebuild the trust of Internet users affected by online surveillance", "002", "¶15"),
