@@ -2,19 +2,21 @@
 
 import logging
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import faiss
 import numpy as np
 
 from rag import store
-from rag.chunking import CHUNKER_VERSION, chunk_units, lexical_text, sentence_chunks
+from rag.agreed import SHINGLE, THRESHOLD, same_language
+from rag.chunking import CHUNKER_VERSION, Chunk, chunk_units, lexical_text, sentence_chunks
 from rag.documents import catalog_sha256, describe, document_files, file_sha256, read_catalog, read_text
 from rag.embedding import DIMENSIONS, MODEL_ID, MODEL_SHA256, Embedder
 from rag.errors import IndexStoreError
 from rag.lexical import LEXICAL_VERSION, LexicalIndex
-from rag.paragraphs import PARSER_VERSION, parse
+from rag.ocr import OcrRepairer
+from rag.paragraphs import BODY_KINDS, PARSER_VERSION, parse
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +40,7 @@ def expected_manifest(docs_dir: Path) -> dict:
         "parser_version": PARSER_VERSION,
         "chunker_version": CHUNKER_VERSION,
         "lexical_version": LEXICAL_VERSION,
+        "same_language": {"shingle": SHINGLE, "threshold": THRESHOLD},
         "sources": {path.name: file_sha256(path) for path in document_files(docs_dir)},
         "catalog_sha256": catalog_sha256(docs_dir),
     }
@@ -48,8 +51,17 @@ def is_current(manifest: dict, docs_dir: Path) -> bool:
     return all(manifest.get(key) == value for key, value in expected.items())
 
 
-def build(docs_dir: Path, index_dir: Path, *, embedder: Embedder | None = None, progress: bool = False) -> BuildReport:
-    """Parse, chunk, embed and save; vectors of unchanged chunks are reused from the previous build."""
+def build(
+    docs_dir: Path,
+    index_dir: Path,
+    *,
+    embedder: Embedder | None = None,
+    progress: bool = False,
+    repair_ocr: bool = True,
+    stem: bool = True,
+) -> BuildReport:
+    """Parse, chunk, embed and save; vectors of unchanged chunks are reused from the previous build.
+    `repair_ocr=False` and `stem=False` exist for the evaluation's ablations."""
     began = time.perf_counter()
     manifest = expected_manifest(docs_dir)
     catalog = read_catalog(docs_dir)
@@ -58,16 +70,19 @@ def build(docs_dir: Path, index_dir: Path, *, embedder: Embedder | None = None, 
         doc_units = parse(path.stem, read_text(path))
         documents[path.stem] = describe(path, doc_units, catalog.get(path.stem, {}))
         units.extend(doc_units)
-    chunks = chunk_units(units)
-    sentences = sentence_chunks(units)
+    repairer = OcrRepairer([u.text for u in units]) if repair_ocr else None
+    chunks, sentences = _repaired(chunk_units(units), repairer), _repaired(sentence_chunks(units), repairer)
     vectors, embedded = _vectors([c.text for c in chunks + sentences], index_dir, embedder, progress)
     dense, sentence_vectors = _flat_index(vectors[: len(chunks)]), _flat_index(vectors[len(chunks) :])
-    lexical = LexicalIndex.build([lexical_text(c, units, documents) for c in chunks])
+    lexical_texts = [lexical_text(c, units, documents) for c in chunks]
+    if repairer:  # both spellings: "leT ICT gaps" matches a question about ICT and one that copies the print
+        lexical_texts = [repairer.repaired(text, keep_original=True) for text in lexical_texts]
+    lexical = LexicalIndex.build(lexical_texts, stem=stem)
     manifest["counts"] = {"documents": len(documents), "units": len(units), "chunks": len(chunks)}
     manifest["built_at"] = time.strftime("%Y-%m-%dT%H:%M:%S%z")
-    folder = store.save(
-        index_dir, store.StoredIndex(manifest, documents, units, chunks, dense, lexical, sentences, sentence_vectors)
-    )
+    same_as = same_language(units, BODY_KINDS)
+    stored = store.StoredIndex(manifest, documents, units, chunks, dense, lexical, sentences, sentence_vectors, same_as)
+    folder = store.save(index_dir, stored)
     seconds = time.perf_counter() - began
     log.info(
         "Built %s: %d documents, %d units, %d chunks in %.1f s",
@@ -78,6 +93,13 @@ def build(docs_dir: Path, index_dir: Path, *, embedder: Embedder | None = None, 
         seconds,
     )
     return BuildReport(len(documents), len(units), len(chunks), embedded, len(vectors), seconds, folder)
+
+
+def _repaired(chunks: list[Chunk], repairer: OcrRepairer | None) -> list[Chunk]:
+    """Chunks embedded with OCR damage repaired ("leT" as "ICT"); their spans still point at the print."""
+    if repairer is None:
+        return chunks
+    return [replace(c, text=repairer.repaired(c.text, keep_original=False)) for c in chunks]
 
 
 def _flat_index(vectors: np.ndarray) -> faiss.Index:

@@ -16,7 +16,7 @@ from rag.embedding import WINDOW, count_word_pieces
 from rag.paragraphs import BODY_KINDS, Unit
 from rag.sentences import sentence_spans
 
-CHUNKER_VERSION = "3"
+CHUNKER_VERSION = "4"
 TOKEN_BUDGET = 160  # cl100k tokens per piece; word pieces run up to ~1.5x that on URLs
 OVERLAP = 24  # cl100k tokens shared by neighbouring pieces, so no sentence loses its context
 SENTENCE_SEPARATORS = [". ", "? ", "! ", "; ", ": ", ", ", " ", ""]
@@ -57,9 +57,9 @@ def sentence_chunks(units: list[Unit]) -> list[Chunk]:
 
 
 def lexical_text(chunk: Chunk, units: list[Unit], documents: dict[str, Document]) -> str:
-    """What the lexical index sees: the context line, then the piece."""
+    """What the lexical index sees: the context line, then the piece as printed."""
     unit = units[chunk.unit]
-    return f"{context_line(documents[unit.doc_id], unit)}: {chunk.text}"
+    return f"{context_line(documents[unit.doc_id], unit)}: {unit.text[chunk.start : chunk.end]}"
 
 
 def split_to_window(text: str, budget: int = TOKEN_BUDGET) -> list[tuple[int, int]]:

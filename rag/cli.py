@@ -65,6 +65,9 @@ def _parser() -> argparse.ArgumentParser:
     evaluate.add_argument("-k", type=int, default=10, help="passages per question (default 10)")
     evaluate.add_argument("--questions", type=Path, default=None, help="questions file (default eval/questions.jsonl)")
     evaluate.add_argument("--out", type=Path, default=None, help="report folder (default eval/reports)")
+    evaluate.add_argument(
+        "--calibrate", action="store_true", help="fit the abstention threshold on the split, print it"
+    )
     _add_folders(evaluate)
     evaluate.set_defaults(run=_eval)
 
@@ -120,6 +123,10 @@ def _eval(args) -> int:
         raise QueryError(f"Cannot read the questions: {error}") from error
     names = {"all": experiments.MAIN, "ablations": experiments.CONFIGS}.get(args.retriever, [args.retriever])
     index = Index.open(args.docs, args.index, progress=sys.stderr.isatty())
+    if args.calibrate:
+        fitted = experiments.calibrate_abstention(index, questions)
+        print(", ".join(f"{name} {value:.3f}" for name, value in fitted.items()))
+        return 0
     progress = lambda message: print(message, file=sys.stderr, flush=True)  # noqa: E731
     results = experiments.run(index, questions, names, args.docs or default_docs_dir(), args.k, progress)
     paths = report.write(results, questions, args.split, args.k, args.out or PROJECT_ROOT / "eval" / "reports")

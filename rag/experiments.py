@@ -1,37 +1,69 @@
 """Named retrieval configurations, run side by side on the reference questions."""
 
+import tempfile
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
+from rag.build import build
 from rag.documents import document_files, read_text
 from rag.evaluation import ConfigResult, Hit, Response, Retriever, evaluate
 from rag.index import Index
 from rag.questions import Question
 from rag.retrieval import DEFAULT, Settings
+from rag.store import load
 
 # name -> settings of our own retriever; "baseline" is the tutorial recipe, built on the side.
 SETTINGS: dict[str, Settings] = {
     "default": DEFAULT,
     "dense": Settings(lexical=False, sentences="off", references=False, document_prior=0.0),
     "lexical": Settings(dense=False, references=False, document_prior=0.0),
-    "hybrid": Settings(sentences="off", references=False, document_prior=0.0),
+    "hybrid": Settings(fusion="rrf", rrf_k=60, sentences="off", references=False, document_prior=0.0),
 }
 MAIN = ["default", "dense", "lexical", "hybrid", "baseline"]
 ABLATIONS: dict[str, Settings] = {
-    "no sentences": Settings(sentences="off"),
-    "sentences max": Settings(sentences="max"),
+    "no sentence scores": Settings(sentences="off"),
+    "sentence max, not ranked": Settings(sentences="max"),
     "no references": Settings(references=False),
     "no document prior": Settings(document_prior=0.0),
+    "no phrases": Settings(phrases=False),
+    "no same-language dedup": Settings(same_language=False),
+    "RRF k=10 instead of score fusion": Settings(fusion="rrf"),
+    "RRF k=60 instead of score fusion": Settings(fusion="rrf", rrf_k=60),
 }
-CONFIGS = [*MAIN, *ABLATIONS]
+BUILD_ABLATIONS = {"no OCR repair": {"repair_ocr": False}, "no stemming": {"stem": False}}  # own index each
+CONFIGS = [*MAIN, *ABLATIONS, *BUILD_ABLATIONS]
 
 
 def retriever_for(index: Index, settings: Settings) -> Retriever:
     def retrieve(question: str, k: int) -> Response:
-        passages = index.search(question, k, settings=settings)
-        return Response([Hit(p.doc_id, p.text, p.citation, p.score) for p in passages])
+        answer = index.answer(question, k, settings=settings)
+        abstains = settings.dense  # without the dense signal there is no similarity to abstain on
+        hits = [Hit(p.doc_id, p.text, p.citation, p.score) for p in answer.passages]
+        return Response(hits, answer.abstained if abstains else None)
 
     return retrieve
+
+
+def calibrate_abstention(index: Index, questions: list[Question], max_false: float = 0.05) -> dict[str, float]:
+    """The highest abstention threshold that keeps false abstention on answerable questions at or under
+    `max_false`, and the abstention it then reaches on unanswerable ones."""
+    never = replace(DEFAULT, abstain_below=float("inf"))
+    rows = []  # (answerable, confidence, exempt: resolved references and found phrases never abstain)
+    for question in questions:
+        answer = index.answer(question.question, 1, settings=never)
+        rows.append((question.answerable, answer.confidence, not answer.abstained))
+
+    def rates(threshold: float) -> tuple[float, float]:
+        abstains = [(ok, not exempt and conf < threshold) for ok, conf, exempt in rows]
+        false = sum(a for ok, a in abstains if ok) / max(1, sum(ok for ok, _ in abstains))
+        right = sum(a for ok, a in abstains if not ok) / max(1, sum(not ok for ok, _ in abstains))
+        return right, false
+
+    candidates = sorted({round(conf, 3) for _, conf, _ in rows}) + [1.0]
+    threshold = max([t for t in candidates if rates(t)[1] <= max_false], default=-1.0)
+    right, false = rates(threshold)
+    return {"abstain_below": threshold, "abstention": right, "false abstention": false}
 
 
 def run(
@@ -39,15 +71,22 @@ def run(
 ) -> list[ConfigResult]:
     """Evaluate each named configuration on the same questions, loading everything once."""
     results = []
-    for name in names:
-        if name == "baseline":
-            from rag.baseline import TutorialBaseline
-
-            texts = {path.stem: read_text(path) for path in document_files(docs_dir)}
-            retriever = TutorialBaseline(texts, index.embedder)
-        else:
-            retriever = retriever_for(index, {**SETTINGS, **ABLATIONS}[name])
-        retriever("warm up", 1)  # first-call costs (model load, caches) are not a query's latency
-        progress(f"Evaluating {name} on {len(questions)} questions ...")
-        results.append(evaluate(name, retriever, questions, k))
+    with tempfile.TemporaryDirectory(prefix="rag-ablation-") as scratch:
+        for name in names:
+            progress(f"Evaluating {name} on {len(questions)} questions ...")
+            retriever = _retriever(name, index, docs_dir, Path(scratch) / name.replace(" ", "-"))
+            retriever("warm up", 1)  # first-call costs (model load, caches) are not a query's latency
+            results.append(evaluate(name, retriever, questions, k))
     return results
+
+
+def _retriever(name: str, index: Index, docs_dir: Path, scratch: Path) -> Retriever:
+    if name == "baseline":
+        from rag.baseline import TutorialBaseline
+
+        texts = {path.stem: read_text(path) for path in document_files(docs_dir)}
+        return TutorialBaseline(texts, index.embedder)
+    if name in BUILD_ABLATIONS:  # an index built differently, in a scratch folder
+        report = build(docs_dir, scratch, embedder=index.embedder, **BUILD_ABLATIONS[name])
+        return retriever_for(Index(load(report.folder), embedder=index.embedder), DEFAULT)
+    return retriever_for(index, {**SETTINGS, **ABLATIONS}[name])

@@ -3,6 +3,7 @@
 import logging
 import os
 import threading
+from dataclasses import replace
 from pathlib import Path
 
 from rag import store
@@ -11,9 +12,10 @@ from rag.citations import citation, label_phrase, source_url
 from rag.documents import Document
 from rag.embedding import Embedder
 from rag.errors import IndexStoreError, QueryError
+from rag.highlights import highlights
 from rag.paragraphs import Unit
-from rag.passage import Passage
-from rag.ranking import Ranker
+from rag.passage import Answer, Passage, SameAs
+from rag.ranking import Ranker, Ranking
 from rag.retrieval import DEFAULT, Settings
 
 log = logging.getLogger(__name__)
@@ -37,7 +39,15 @@ class Index:
         self._stored = stored
         self._embedder = embedder
         self._embedder_lock = threading.Lock()
-        self._ranker = Ranker(stored, lambda text: self.embedder.embed([text]))
+        twins: dict[int, list[tuple[int, float]]] = {}
+        for a, b, similarity in stored.same_as:
+            twins.setdefault(a, []).append((b, similarity))
+            twins.setdefault(b, []).append((a, similarity))
+        self._ranker = Ranker(stored, lambda text: self.embedder.embed([text]), twins)
+        self._sentence_matrix = store.vectors_of(stored.sentence_vectors)
+        self._sentences_of: dict[int, list[int]] = {}
+        for i, sentence in enumerate(stored.sentences):
+            self._sentences_of.setdefault(sentence.unit, []).append(i)
 
     @classmethod
     def open(
@@ -86,11 +96,31 @@ class Index:
         self, query: str, k: int = 5, *, docs: list[str] | None = None, settings: Settings = DEFAULT
     ) -> list[Passage]:
         """The k paragraphs that best answer `query`, best first, each paragraph at most once."""
-        query = _check_query(query)
-        _check_k(k)
-        if docs is not None:
-            self._check_docs(docs)
-        return [self._passage(row, score) for row, score in self._ranker.rank(query, k, docs, settings)]
+        return self._passages(self._rank(query, k, docs, settings), query)
+
+    def answer(self, query: str, k: int = 5, *, docs: list[str] | None = None, settings: Settings = DEFAULT) -> Answer:
+        """Like search(), and says whether the documents answer the query at all: when no passage is close
+        enough, the answer abstains and its passages are the nearest ones, marked weak."""
+        ranking = self._rank(query, k, docs, settings)
+        passages = self._passages(ranking, query)
+        if ranking.resolved or (ranking.phrases and not ranking.missing_phrases):
+            abstained = False  # the question named paragraphs that exist, or wording that is there
+        elif ranking.missing_phrases:
+            abstained = True
+        else:
+            abstained = ranking.similarity is not None and ranking.similarity < settings.abstain_below
+        if abstained:
+            passages = [replace(p, weak=True) for p in passages]
+        return Answer(query.strip(), tuple(passages), abstained, tuple(ranking.missing_phrases), ranking.similarity)
+
+    def same_language(self, doc_id: str) -> dict[str, tuple[SameAs, ...]]:
+        """For the source viewer: each paragraph's near-verbatim twins in other documents, by label."""
+        self._check_docs([doc_id])
+        return {
+            unit.label: self._twins_of(row)
+            for row, unit in enumerate(self._stored.units)
+            if unit.doc_id == doc_id and self._ranker.twins(row)
+        }
 
     @property
     def embedder(self) -> Embedder:
@@ -99,9 +129,24 @@ class Index:
                 self._embedder = Embedder()
             return self._embedder
 
-    def _passage(self, row: int, score: float) -> Passage:
+    def _rank(self, query: str, k: int, docs: list[str] | None, settings: Settings) -> Ranking:
+        query = _check_query(query)
+        _check_k(k)
+        if docs is not None:
+            self._check_docs(docs)
+        return self._ranker.rank(query, k, docs, settings)
+
+    def _passages(self, ranking: Ranking, query: str) -> list[Passage]:
+        return [self._passage(row, score, ranking, query) for row, score in ranking.rows]
+
+    def _passage(self, row: int, score: float, ranking: Ranking, query: str) -> Passage:
         unit = self._stored.units[row]
         document = self._stored.documents[unit.doc_id]
+        sentences = self._sentences_of.get(row, [])
+        similarities = None
+        if ranking.query_vector is not None and sentences:
+            similarities = self._sentence_matrix[sentences] @ ranking.query_vector[0]
+        spans = [(self._stored.sentences[i].start, self._stored.sentences[i].end) for i in sentences]
         return Passage(
             doc_id=unit.doc_id,
             doc_title=document.title,
@@ -116,7 +161,21 @@ class Index:
             doc_short_name=document.short_name,
             place=label_phrase(unit),
             rows=unit.rows,
+            highlights=highlights(unit.text, spans, similarities, query, ranking.phrases),
+            same_as=self._twins_of(row),
         )
+
+    def _twins_of(self, row: int) -> tuple[SameAs, ...]:
+        twins = []
+        for other, similarity in self._ranker.twins(row):
+            unit = self._stored.units[other]
+            document = self._stored.documents[unit.doc_id]
+            twins.append(
+                SameAs(
+                    unit.doc_id, unit.label, citation(document, unit), source_url(unit.doc_id, unit.label), similarity
+                )
+            )
+        return tuple(twins)
 
     def _check_docs(self, docs: list[str]) -> None:
         if isinstance(docs, str) or not all(isinstance(d, str) for d in docs):
@@ -155,10 +214,20 @@ _default_index: Index | None = None
 _default_lock = threading.Lock()
 
 
-def search(query: str, k: int = 5, *, docs: list[str] | None = None) -> list[Passage]:
-    """Search the default index (bundled seeds/ and index/), opened on first call."""
+def default_index() -> Index:
+    """The index of the bundled seeds/ in index/ (or $RAG_DOCS, $RAG_INDEX), opened on first call."""
     global _default_index
     with _default_lock:
         if _default_index is None:
             _default_index = Index.open()
-    return _default_index.search(query, k, docs=docs)
+    return _default_index
+
+
+def search(query: str, k: int = 5, *, docs: list[str] | None = None) -> list[Passage]:
+    """Index.search() on the default index, for one-off scripts."""
+    return default_index().search(query, k, docs=docs)
+
+
+def answer(query: str, k: int = 5, docs: list[str] | None = None) -> Answer:
+    """Index.answer() on the default index, for one-off scripts."""
+    return default_index().answer(query, k, docs=docs)

@@ -1,6 +1,17 @@
-"""Passage: one cited paragraph, the unit of every answer."""
+"""Passage: one cited paragraph, the unit of every answer; Answer: the passages for one question."""
 
 from dataclasses import asdict, dataclass
+
+
+@dataclass(frozen=True)
+class SameAs:
+    """A near-verbatim paragraph in another document: the same agreed language."""
+
+    doc_id: str
+    label: str
+    citation: str
+    url: str
+    similarity: float  # share of the shorter paragraph's wording found in the other (0-1)
 
 
 @dataclass(frozen=True)
@@ -19,6 +30,8 @@ class Passage:
     place: str = ""  # the label as a reader says it: "para. 32", "¶3", "footnote 2"
     rows: tuple[tuple[str, ...], ...] = ()  # a table's cells, row by row; () for other kinds
     highlights: tuple[tuple[int, int], ...] = ()  # character ranges of `text` that best answer the query
+    same_as: tuple[SameAs, ...] = ()  # the same language in other documents
+    weak: bool = False  # shown only as the nearest match to a question the documents do not answer
 
     @property
     def reference(self) -> str:
@@ -35,5 +48,24 @@ class Passage:
         data["spans"] = [list(span) for span in self.spans]
         data["rows"] = [list(cells) for cells in self.rows]
         data["highlights"] = [list(span) for span in self.highlights]
+        data["same_as"] = [asdict(twin) for twin in self.same_as]
         data["reference"] = self.reference
         return data
+
+
+@dataclass(frozen=True)
+class Answer:
+    query: str
+    passages: tuple[Passage, ...]  # best first; when abstaining, the nearest ones, each marked weak
+    abstained: bool  # no passage answers the question well enough
+    missing_phrases: tuple[str, ...] = ()  # quoted phrases no passage contains
+    confidence: float | None = None  # best similarity of any sentence or paragraph to the query (-1 to 1)
+
+    def to_dict(self) -> dict:
+        return {
+            "query": self.query,
+            "abstained": self.abstained,
+            "confidence": self.confidence,
+            "missing_phrases": list(self.missing_phrases),
+            "passages": [p.to_dict() for p in self.passages],
+        }

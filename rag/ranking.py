@@ -1,81 +1,134 @@
-"""Ranking: dense and lexical signals per unit, fused, then the query's references and named documents."""
+"""Ranking: dense and lexical signals per unit, fused; then the query's references, quoted phrases and
+named documents; near-identical paragraphs shown once."""
+
+from dataclasses import dataclass, field
 
 import faiss
 import numpy as np
 
-from rag.references import ReferenceResolver
-from rag.retrieval import Settings, best_per_unit, reciprocal_rank_fusion, top
+from rag.phrases import comparable, contains, quoted_phrases
+from rag.references import Reference, ReferenceResolver
+from rag.retrieval import Settings, best_per_unit, reciprocal_rank_fusion, score_fusion, top
+
+
+@dataclass
+class Ranking:
+    rows: list[tuple[int, float]]  # (unit row, score), best first
+    similarity: float | None  # the best similarity of any sentence or paragraph to the query (None: no dense)
+    resolved: bool  # the query pointed at paragraphs or a section that exist, and they lead the ranking
+    phrases: list[str] = field(default_factory=list)  # quoted in the query
+    missing_phrases: list[str] = field(default_factory=list)  # quoted, and in no searchable paragraph
+    query_vector: np.ndarray | None = None
 
 
 class Ranker:
-    def __init__(self, stored, embed):
+    def __init__(self, stored, embed, twins: dict[int, list[tuple[int, float]]]):
         self._stored = stored
         self._embed = embed  # query text -> vector, loaded on first use
+        self._twins = twins  # unit row -> near-identical units in other documents
         self._chunk_unit = np.array([c.unit for c in stored.chunks], dtype=np.int64)
         self._sentence_unit = np.array([c.unit for c in stored.sentences], dtype=np.int64)
         self._unit_doc = np.array([u.doc_id for u in stored.units])
+        self._comparable = [comparable(u.text) for u in stored.units]
         self._references = ReferenceResolver(list(stored.documents.values()), stored.units)
 
-    def rank(self, query: str, k: int, docs: list[str] | None, settings: Settings) -> list[tuple[int, float]]:
-        """(unit row, score) of the k best units, best first."""
+    def rank(self, query: str, k: int, docs: list[str] | None, settings: Settings) -> Ranking:
         depth = max(k, settings.candidates)
-        allowed = None if docs is None else np.isin(self._unit_doc, docs)
-        scores = self._fused(query, allowed, settings, depth)
-        pinned: list[int] = []
-        if settings.references:
-            reference = self._references.resolve(query)
-            bonus = 1.0 / (settings.rrf_k + 1)  # what a first rank earns in one ranking
-            if reference.docs and settings.document_prior:
-                scores[np.isin(self._unit_doc, reference.docs) & np.isfinite(scores)] += settings.document_prior * bonus
-            hinted = list(reference.hinted)
-            scores[hinted] = np.where(np.isfinite(scores[hinted]), scores[hinted], 0.0) + bonus
-            pinned = self._ordered_pins(reference, scores, allowed)
-        if allowed is not None:
-            scores[~allowed] = -np.inf
+        allowed = np.isin(self._unit_doc, docs) if docs is not None else np.ones(len(self._unit_doc), bool)
+        ranking = Ranking([], None, False, quoted_phrases(query) if settings.phrases else [])
+        scores = self._fused(query, allowed, settings, depth, ranking)
+        reference = self._references.resolve(query) if settings.references else Reference()
+        self._apply_hints(scores, reference, settings)
+        scores[~allowed] = -np.inf
+        pinned = self._pinned(reference, scores, allowed)
+        ranking.resolved = bool(pinned)
+        pinned += self._phrase_holders(ranking, scores, allowed, pinned)
         ceiling = np.max(scores[np.isfinite(scores)], initial=0.0)
-        ranked = [(row, ceiling + len(pinned) - i) for i, row in enumerate(pinned)]
+        ranked = [(row, float(ceiling + len(pinned) - i)) for i, row in enumerate(pinned)]  # pins above the rest
         scores[pinned] = -np.inf
-        ranked += [(int(row), float(scores[row])) for row in top(scores, k)]
-        return ranked[:k]
+        ranked += [(int(row), float(scores[row])) for row in top(scores, 3 * k)]
+        ranking.rows = self._without_twins(ranked, settings)[:k]
+        return ranking
 
-    def _ordered_pins(self, reference, scores: np.ndarray, allowed) -> list[int]:
-        pins = [row for row in reference.pinned if allowed is None or allowed[row]]
+    def twins(self, row: int) -> list[tuple[int, float]]:
+        return self._twins.get(row, [])
+
+    def _fused(self, query: str, allowed: np.ndarray, settings: Settings, depth: int, ranking: Ranking) -> np.ndarray:
+        """One score per unit in reciprocal-rank space (-inf: not a candidate)."""
+        signals = []
+        if settings.dense:
+            vector = ranking.query_vector = self._embed(query)
+            paragraphs = self._similarity(self._stored.dense, self._chunk_unit, vector, allowed, depth)
+            best = self._similarity(self._stored.sentence_vectors, self._sentence_unit, vector, allowed, depth)
+            ranking.similarity = float(np.max(np.maximum(paragraphs, best), initial=-1.0))
+            if settings.sentences == "max":
+                paragraphs = np.maximum(paragraphs, best)
+            elif settings.sentences == "ranking":
+                signals.append(best)
+            signals.append(paragraphs)
+        if settings.lexical:
+            signals.append(self._lexical(query, allowed))
+        if settings.fusion == "score":
+            return score_fusion(signals, depth)
+        return reciprocal_rank_fusion([top(s, depth) for s in signals], len(self._stored.units), settings.rrf_k)
+
+    def _apply_hints(self, scores: np.ndarray, reference: Reference, settings: Settings) -> None:
+        """Named documents and references that fit several documents lift their units, as one first rank."""
+        bonus = 1.0 if settings.fusion == "score" else 1.0 / (settings.rrf_k + 1)
+        if reference.docs and settings.document_prior:
+            scores[np.isin(self._unit_doc, reference.docs) & np.isfinite(scores)] += settings.document_prior * bonus
+        hinted = list(reference.hinted)
+        scores[hinted] = np.where(np.isfinite(scores[hinted]), scores[hinted], 0.0) + bonus
+
+    def _pinned(self, reference: Reference, scores: np.ndarray, allowed: np.ndarray) -> list[int]:
+        pins = [row for row in reference.pinned if allowed[row]]
         if reference.section and len(pins) > 1:  # a section: its opening, then its units by relevance
             rest = sorted(pins[1:], key=lambda row: -scores[row] if np.isfinite(scores[row]) else np.inf)
             pins = [pins[0], *rest]
         return pins
 
-    def _fused(self, query: str, allowed, settings: Settings, depth: int) -> np.ndarray:
-        """One score per unit in reciprocal-rank space (-inf: not a candidate)."""
-        units = len(self._stored.units)
-        rankings = []
-        if settings.dense:
-            vector = self._embed(query)
-            paragraphs = self._similarity(self._stored.dense, self._chunk_unit, vector, allowed, depth)
-            if settings.sentences != "off":
-                best = self._similarity(self._stored.sentence_vectors, self._sentence_unit, vector, allowed, depth)
-                if settings.sentences == "max":
-                    paragraphs = np.maximum(paragraphs, best)
-                else:
-                    rankings.append(top(best, depth))
-            rankings.append(top(paragraphs, depth))
-        if settings.lexical:
-            rankings.append(top(self._lexical(query, allowed), depth))
-        return reciprocal_rank_fusion(rankings, units, settings.rrf_k)
+    def _phrase_holders(
+        self, ranking: Ranking, scores: np.ndarray, allowed: np.ndarray, pinned: list[int]
+    ) -> list[int]:
+        """Units holding every quoted phrase, best scored first; notes phrases found nowhere."""
+        if not ranking.phrases:
+            return []
+        searchable = [row for row in np.flatnonzero(allowed) if self._stored.units[row].kind in BODY]
+        ranking.missing_phrases = [
+            p for p in ranking.phrases if not any(contains(self._comparable[row], p) for row in searchable)
+        ]
+        holders = [
+            row
+            for row in searchable
+            if row not in pinned and all(contains(self._comparable[row], p) for p in ranking.phrases)
+        ]
+        return sorted(holders, key=lambda row: -scores[row] if np.isfinite(scores[row]) else np.inf)
+
+    def _without_twins(self, ranked: list[tuple[int, float]], settings: Settings) -> list[tuple[int, float]]:
+        """A paragraph repeated nearly verbatim in another document is shown once, at its best rank."""
+        if not settings.same_language:
+            return ranked
+        kept, hidden = [], set()
+        for row, score in ranked:
+            if row in hidden:
+                continue
+            kept.append((row, score))
+            hidden.update(twin for twin, _ in self._twins.get(row, []))
+        return kept
 
     def _similarity(self, vectors: faiss.Index, owner: np.ndarray, query: np.ndarray, allowed, depth: int):
         """Each unit's best similarity to the query among its rows in `vectors` (chunks or sentences)."""
-        params, available = None, vectors.ntotal
-        if allowed is not None:
-            rows = np.flatnonzero(allowed[owner])
-            params, available = faiss.SearchParameters(sel=faiss.IDSelectorBatch(rows)), len(rows)
-        scores, ids = vectors.search(query, min(available, 4 * depth), params=params)
+        rows = np.flatnonzero(allowed[owner])
+        params = None if len(rows) == len(owner) else faiss.SearchParameters(sel=faiss.IDSelectorBatch(rows))
+        scores, ids = vectors.search(query, min(len(rows), 4 * depth), params=params)
         found = ids[0] >= 0
         return best_per_unit(scores[0][found], owner[ids[0][found]], len(self._stored.units))
 
-    def _lexical(self, query: str, allowed) -> np.ndarray:
+    def _lexical(self, query: str, allowed: np.ndarray) -> np.ndarray:
         scores = self._stored.lexical.scores(query)
         scores[scores <= 0] = -np.inf  # no query term: not a lexical candidate
-        if allowed is not None:
-            scores[~allowed[self._chunk_unit]] = -np.inf
+        scores[~allowed[self._chunk_unit]] = -np.inf
         return best_per_unit(scores, self._chunk_unit, len(self._stored.units))
+
+
+BODY = frozenset({"paragraph", "item", "table", "footnote"})

@@ -12,11 +12,16 @@ class Settings:
     dense: bool = True  # embedding similarity (FAISS)
     sentences: str = "ranking"  # best-sentence similarity: "ranking" (its own list in the fusion), "max", "off"
     lexical: bool = True  # BM25 on normalised words (bm25s)
-    fusion: str = "rrf"  # "rrf" (reciprocal rank fusion) or "score" (weighted, calibrated scores)
-    rrf_k: int = 10  # Cormack, Clarke & Buettcher (2009) use 60; 10 lets a strong single signal count more
+    fusion: str = "score"  # "score" (sum of scores scaled to 0-1 per query) or "rrf" (reciprocal rank fusion)
+    rrf_k: int = 10  # for RRF: Cormack, Clarke & Buettcher (2009) use 60; 10 lets a strong single signal count more
     candidates: int = 100  # units taken from each signal before fusing
     references: bool = True  # resolve "paragraph 32", "section 1.1", "Annex 2" to those units
     document_prior: float = 1.0  # boost for documents the query names, in first-rank units (0: off)
+    phrases: bool = True  # a "quoted phrase" must appear literally (after normalisation)
+    same_language: bool = True  # a paragraph repeated nearly verbatim elsewhere is shown once
+    # answer() abstains when no sentence or paragraph is at least this similar to the question. Fitted on the
+    # dev split (`rag eval --calibrate`): the highest value keeping false abstention at or under 5%.
+    abstain_below: float = 0.459
 
     def __post_init__(self):
         if not (self.dense or self.lexical):
@@ -43,6 +48,19 @@ def top(scores: np.ndarray, n: int) -> np.ndarray:
     if len(finite) > n:
         finite = finite[np.argpartition(-scores[finite], n - 1)[:n]]
     return finite[np.argsort(-scores[finite], kind="stable")]
+
+
+def score_fusion(signals: list[np.ndarray], depth: int) -> np.ndarray:
+    """Sum of each signal's scores, scaled to 0-1 over its `depth` best candidates (min-max per query)."""
+    fused = np.full(len(signals[0]), -np.inf)
+    for scores in signals:
+        best = top(scores, depth)
+        if len(best) == 0:
+            continue
+        low, high = scores[best[-1]], scores[best[0]]
+        scaled = (scores[best] - low) / (high - low) if high > low else np.ones(len(best))
+        fused[best] = np.where(np.isfinite(fused[best]), fused[best], 0.0) + scaled
+    return fused
 
 
 def reciprocal_rank_fusion(rankings: list[np.ndarray], size: int, k: int) -> np.ndarray:

@@ -3,7 +3,8 @@
 index/
   CURRENT              name of the live build folder; replaced atomically once a build is complete
   build-<id>/          manifest.json, documents.json, units.jsonl, chunks.jsonl, dense.faiss, lexical/,
-                       sentences.jsonl and sentences.faiss (each sentence of each paragraph, embedded)
+                       sentences.jsonl and sentences.faiss (each sentence of each paragraph, embedded),
+                       same_as.json (near-verbatim paragraph pairs across documents)
   .lock                held while a build is written, so two processes never build at once
 
 A build is written to a temporary folder, renamed, and only then published through CURRENT, so an
@@ -30,7 +31,7 @@ from rag.errors import IndexStoreError
 from rag.lexical import LexicalIndex
 from rag.paragraphs import Unit
 
-FORMAT = 1
+FORMAT = 2  # what a build folder holds; a different format is rebuilt
 CURRENT = "CURRENT"
 
 
@@ -44,6 +45,7 @@ class StoredIndex:
     lexical: LexicalIndex
     sentences: list[Chunk]
     sentence_vectors: faiss.Index
+    same_as: list[tuple[int, int, float]]  # (unit row, unit row, similarity)
 
 
 def live_build(index_dir: Path) -> Path | None:
@@ -75,11 +77,12 @@ def load(build: Path) -> StoredIndex:
         lexical = LexicalIndex.load(build / "lexical")
         sentences = [Chunk(**row) for row in _read_jsonl(build / "sentences.jsonl")]
         sentence_vectors = faiss.read_index(str(build / "sentences.faiss"))
+        same_as = [(int(a), int(b), float(s)) for a, b, s in _read_json(build / "same_as.json")]
     except (OSError, ValueError, KeyError, TypeError, RuntimeError) as error:
         raise IndexStoreError(f"The index in {build} is damaged ({error}); run `rag build` to rebuild.") from error
     if dense.ntotal != len(chunks) or sentence_vectors.ntotal != len(sentences) or manifest.get("format") != FORMAT:
         raise IndexStoreError(f"The index in {build} is inconsistent; run `rag build` to rebuild.")
-    return StoredIndex(manifest, documents, units, chunks, dense, lexical, sentences, sentence_vectors)
+    return StoredIndex(manifest, documents, units, chunks, dense, lexical, sentences, sentence_vectors, same_as)
 
 
 def save(index_dir: Path, stored: StoredIndex) -> Path:
@@ -94,6 +97,7 @@ def save(index_dir: Path, stored: StoredIndex) -> Path:
         _write(temporary / "units.jsonl", _jsonl(asdict(u) for u in stored.units))
         _write(temporary / "chunks.jsonl", _jsonl(asdict(c) for c in stored.chunks))
         _write(temporary / "sentences.jsonl", _jsonl(asdict(c) for c in stored.sentences))
+        _write(temporary / "same_as.json", json.dumps(stored.same_as))
         faiss.write_index(stored.dense, str(temporary / "dense.faiss"))
         faiss.write_index(stored.sentence_vectors, str(temporary / "sentences.faiss"))
         stored.lexical.save(temporary / "lexical")

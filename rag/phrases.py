@@ -1,0 +1,33 @@
+"""Exact phrases: a query in double quotes ("enhanced cooperation") asks for that wording literally."""
+
+import re
+
+from rag.normalise import normalise
+
+QUOTED = re.compile(r'"([^"]+)"|“([^”]+)”')
+SPACE = re.compile(r"\s+")
+
+
+def quoted_phrases(query: str) -> list[str]:
+    """The phrases a query puts in double quotes (straight or curly), whitespace collapsed."""
+    phrases = (a or b for a, b in QUOTED.findall(query))
+    return [p for p in (SPACE.sub(" ", phrase).strip() for phrase in phrases) if p]
+
+
+def comparable(text: str) -> str:
+    """Text as phrases are compared: normalised (case, unicode, markup, hyphenation), single spaces."""
+    return " " + SPACE.sub(" ", re.sub(r"[^\w%]+", " ", normalise(text))).strip() + " "
+
+
+def contains(comparable_text: str, phrase: str) -> bool:
+    """Whether a text (already `comparable`) holds the phrase as whole words."""
+    return comparable(phrase) in comparable_text
+
+
+def phrase_spans(text: str, phrase: str) -> list[tuple[int, int]]:
+    """Where the phrase occurs in the printed text, allowing any whitespace, case and markup in between."""
+    words = [re.escape(w) for w in re.findall(r"[^\W_]+|%", phrase)]
+    if not words:
+        return []
+    pattern = re.compile(r"(?<!\w)" + r"[\W_]*".join(words) + r"(?!\w)", re.IGNORECASE)
+    return [m.span() for m in pattern.finditer(text)]
