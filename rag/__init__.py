@@ -1,13 +1,18 @@
 """WSIS RAG: answers questions about WSIS documents only with verbatim, cited paragraphs."""
 
 from rag.errors import DocumentsError, IndexStoreError, ModelError, QueryError, RagError
-from rag.index import Index, search
-from rag.passage import Passage
+from rag.index import Index, answer, search
+from rag.passage import Answer, Passage, SameAs
+from rag.retrieval import Settings
 
 __all__ = [
     "Index",
     "search",
+    "answer",
     "Passage",
+    "Answer",
+    "SameAs",
+    "Settings",
     "RagError",
     "DocumentsError",
     "IndexStoreError",

@@ -1,6 +1,6 @@
 """The chat's HTML: document markup shown as intended, everything else inert."""
 
-from rag.passage import Passage
+from rag.passage import Answer, Passage, SameAs
 from ui.render import answer_html, count_label, highlighted, inline, question_html
 
 
@@ -36,7 +36,9 @@ def test_highlights_become_marks():
 
 
 def test_answer_has_count_quote_citation_link_and_copy_text():
-    html = answer_html([passage(), passage(doc_id="e", label="¶2", place="¶2", url="/source/e#p-%C2%B62")])
+    html = answer_html(
+        Answer("q", (passage(), passage(doc_id="e", label="¶2", place="¶2", url="/source/e#p-%C2%B62")), False)
+    )
     assert html.startswith('<div class="wsis-answer"><p class="wsis-count">2 passages from 2 documents</p>')
     assert '<blockquote class="wsis-quote">5. Text.</blockquote>' in html
     assert '<a class="wsis-source" href="/source/d#p-5" target="_blank" rel="noopener">Doc · B · para. 5</a>' in html
@@ -46,10 +48,29 @@ def test_answer_has_count_quote_citation_link_and_copy_text():
 
 def test_tables_render_as_tables_and_copy_as_tab_separated_rows():
     table = passage(kind="table", rows=(("April 2024", "Discussion"), ("", "More")), text="April 2024 Discussion More")
-    html = answer_html([table])
+    html = answer_html(Answer("q", (table,), False))
     assert '<table class="wsis-table"><tr><td>April 2024</td><td>Discussion</td></tr><tr><td></td><td>More</td>' in html
     assert table.quote_with_citation() == "April 2024\tDiscussion\n\tMore\n(Doc, para. 5)"
 
 
 def test_count_label_singular_and_plural():
     assert count_label([passage()]) == "1 passage from 1 document"
+
+
+def test_abstention_shows_the_fixed_notice_and_folds_the_weak_matches():
+    html = answer_html(Answer("q", (passage(weak=True),), True, ("digital <b>apartheid</b>",)))
+    assert html.startswith(
+        '<div class="wsis-answer"><p class="wsis-notice">No passage in these documents answers this question.</p>'
+        '<p class="wsis-notice">No passage contains “digital &lt;b&gt;apartheid&lt;/b&gt;”.</p>'
+        '<details class="wsis-weak"><summary>Nearest passages (weak matches)</summary><figure'
+    )
+    assert "wsis-count" not in html
+
+
+def test_same_language_links():
+    twin = SameAs("e", "¶17", "Other, ¶17", "/source/e#p-%C2%B617", 0.8)
+    html = answer_html(Answer("q", (passage(same_as=(twin,)),), False))
+    assert (
+        '<p class="wsis-same">Same language in: <a href="/source/e#p-%C2%B617" target="_blank" rel="noopener">' in html
+    )
+    assert "Other, ¶17</a></p></figure>" in html

@@ -117,6 +117,26 @@ def test_viewer_anchors_unnumbered_paragraphs(page, app_url):
     assert target.locator(".label").inner_text() == "¶11"
 
 
+def test_unanswerable_question_abstains_with_weak_matches_folded(page, app_url):
+    ask(page, app_url, "What is the capital of Australia?")
+    assert page.locator(".wsis-notice").inner_text() == "No passage in these documents answers this question."
+    assert page.locator(".wsis-count").count() == 0
+    weak = page.locator("details.wsis-weak")
+    assert not weak.get_attribute("open") and not page.locator(".wsis-weak .wsis-quote").first.is_visible()
+    page.locator(".wsis-weak summary").click()
+    assert page.locator(".wsis-weak .wsis-quote").first.is_visible()
+
+
+def test_highlights_and_same_language_links(page, app_url):
+    ask(page, app_url, "Notes with concern that there are still significant digital divides between women and men")
+    same = page.locator(".wsis-same").first
+    assert same.inner_text().startswith("Same language in: ")
+    marks = page.locator(".wsis-quote mark").all_inner_texts()
+    assert marks and all(len(m) > 20 for m in marks)  # whole sentences, not scattered words
+    page.goto(f"{app_url}/source/{OUTCOME}#p-11")
+    assert page.locator(":target .wsis-same").inner_text() == "Same language in: ECOSOC Draft Resolution 2016, ¶18"
+
+
 def test_hostile_question_stays_inert(page, app_url):
     ask(page, app_url, "<img src=x onerror=alert(1)> digital divide")
     page.wait_for_timeout(500)
@@ -182,3 +202,5 @@ def test_named_api_endpoint_for_scripts(app_url):
     assert passages[0]["url"] == f"/source/{OUTCOME}#p-63"
     with pytest.raises(Exception, match="The query is empty"):
         client.predict("  ", 2, None, api_name="/search")
+    answer = client.predict("What is the capital of Australia?", 2, None, api_name="/answer")
+    assert answer["abstained"] is True and all(p["weak"] for p in answer["passages"])

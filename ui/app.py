@@ -74,7 +74,7 @@ def build_app(index: Index) -> gr.Blocks:
             reply = notice_html(NO_DOCUMENTS)
         else:
             try:
-                reply = answer_html(index.search(search_query(question, previous), k=int(k), docs=chosen))
+                reply = answer_html(index.answer(search_query(question, previous), k=int(k), docs=chosen))
             except QueryError as error:
                 reply = notice_html(str(error))
         history = [*history, {"role": "user", "content": question_html(question)}]
@@ -85,6 +85,13 @@ def build_app(index: Index) -> gr.Blocks:
         """The passages answering `question`, best first, as JSON: text, citation, url, spans, score..."""
         try:
             return [p.to_dict() for p in index.search(question, k=k, docs=documents)]
+        except QueryError as error:
+            raise gr.Error(str(error)) from error
+
+    def answer(question: str, k: int = 5, documents: list[str] | None = None) -> dict:
+        """The answer to `question` as JSON: whether the documents answer it, and the passages (weak when not)."""
+        try:
+            return index.answer(question, k=k, docs=documents).to_dict()
         except QueryError as error:
             raise gr.Error(str(error)) from error
 
@@ -123,6 +130,7 @@ def build_app(index: Index) -> gr.Blocks:
             respond, [question, chat, chosen, k, previous], [chat, question, previous], api_visibility="private"
         )
         gr.api(search, api_name="search")
+        gr.api(answer, api_name="answer")
     return app
 
 
@@ -148,7 +156,7 @@ def create_server(index: Index) -> FastAPI:
     def source(doc_id: str) -> HTMLResponse:
         if doc_id not in known:  # only known ids, looked up in memory: no path ever reaches the disk
             return HTMLResponse(not_found_page(), status_code=404)
-        return HTMLResponse(source_page(index.document(doc_id), index.units(doc_id)))
+        return HTMLResponse(source_page(index.document(doc_id), index.units(doc_id), index.same_language(doc_id)))
 
     @server.get("/source/{anything:path}", response_class=HTMLResponse)
     def source_not_found(anything: str) -> HTMLResponse:

@@ -4,7 +4,10 @@ the documents use (*emphasis*, **strong**, <sup>, links) is then turned back int
 import html
 import re
 
-from rag.passage import Passage
+from rag.passage import Answer, Passage, SameAs
+
+NO_ANSWER = "No passage in these documents answers this question."
+WEAK_MATCHES = "Nearest passages (weak matches)"
 
 EMPHASIS = [
     (re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*"), r"<strong>\1</strong>"),
@@ -61,8 +64,18 @@ def passage_html(passage: Passage) -> str:
         f'<figcaption class="wsis-cite"><a class="wsis-source" href="{html.escape(passage.url)}" target="_blank" '
         f'rel="noopener">{html.escape(passage.reference)}</a>'
         '<button class="wsis-copy" type="button" title="Copy the quote with its citation">Copy</button>'
-        f'<span class="wsis-copy-text">{copy}</span></figcaption></figure>'
+        f'<span class="wsis-copy-text">{copy}</span></figcaption>{same_language_html(passage.same_as)}</figure>'
     )
+
+
+def same_language_html(twins: tuple[SameAs, ...]) -> str:
+    """ "Same language in: ECOSOC Draft Resolution 2016, ¶17" with links to those paragraphs."""
+    if not twins:
+        return ""
+    links = ", ".join(
+        f'<a href="{html.escape(t.url)}" target="_blank" rel="noopener">{html.escape(t.citation)}</a>' for t in twins
+    )
+    return f'<p class="wsis-same">Same language in: {links}</p>'
 
 
 def count_label(passages: list[Passage]) -> str:
@@ -71,10 +84,19 @@ def count_label(passages: list[Passage]) -> str:
     return f"{_plural(len(passages), 'passage')} from {_plural(documents, 'document')}"
 
 
-def answer_html(passages: list[Passage]) -> str:
-    """One reply: a count, then each passage as a cited block quote. One line, so markdown leaves it alone."""
-    items = "".join(passage_html(p) for p in passages)
-    return f'<div class="wsis-answer"><p class="wsis-count">{count_label(passages)}</p>{items}</div>'
+def answer_html(answer: Answer) -> str:
+    """One reply: a count, then each passage as a cited block quote; or, when the documents do not answer,
+    the fixed notice and the nearest passages folded away. One line, so markdown leaves it alone."""
+    missing = "".join(
+        f'<p class="wsis-notice">No passage contains “{html.escape(p)}”.</p>' for p in answer.missing_phrases
+    )
+    items = "".join(passage_html(p) for p in answer.passages)
+    if answer.abstained:
+        weak = f'<details class="wsis-weak"><summary>{WEAK_MATCHES}</summary>{items}</details>' if items else ""
+        return f'<div class="wsis-answer"><p class="wsis-notice">{NO_ANSWER}</p>{missing}{weak}</div>'
+    return (
+        f'<div class="wsis-answer">{missing}<p class="wsis-count">{count_label(list(answer.passages))}</p>{items}</div>'
+    )
 
 
 def notice_html(message: str) -> str:

@@ -6,15 +6,16 @@ from pathlib import Path
 from rag.citations import anchor
 from rag.documents import Document
 from rag.paragraphs import Unit, heading_title
-from ui.render import inline
+from rag.passage import SameAs
+from ui.render import inline, same_language_html
 
 STYLE = (Path(__file__).parent / "viewer.css").read_text(encoding="utf-8")
 
 
-def source_page(document: Document, units: list[Unit]) -> str:
+def source_page(document: Document, units: list[Unit], twins: dict[str, tuple[SameAs, ...]]) -> str:
     """The document page; the paragraph named in the URL's fragment is highlighted by CSS (:target)."""
     facts = " · ".join(html.escape(f) for f in (document.kind, document.date, document.symbol) if f)
-    body = "".join(_unit_html(u) for u in units if u.kind != "markup")
+    body = "".join(_unit_html(u, twins.get(u.label, ())) for u in units if u.kind != "markup")
     return _page(
         html.escape(document.short_name),
         f'<header><a class="back" href="/">← Ask a question</a><h1>{html.escape(document.title)}</h1>'
@@ -30,7 +31,7 @@ def not_found_page() -> str:
     )
 
 
-def _unit_html(unit: Unit) -> str:
+def _unit_html(unit: Unit, twins: tuple[SameAs, ...]) -> str:
     ident = html.escape(anchor(unit.label), quote=True)
     if unit.kind == "heading":
         level = min(max(unit.level, 1) + 1, 6)
@@ -44,7 +45,7 @@ def _unit_html(unit: Unit) -> str:
         content = f"<p>{inline(unit.text)}</p>"
     return (
         f'<section class="unit {unit.kind}" id="{ident}"><a class="label" href="#{ident}" '
-        f'title="Link to this paragraph">{label}</a>{content}</section>'
+        f'title="Link to this paragraph">{label}</a>{content}{same_language_html(twins)}</section>'
     )
 
 
