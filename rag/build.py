@@ -26,8 +26,9 @@ class BuildReport:
     documents: int
     units: int
     chunks: int
-    embedded: int  # texts (chunks and sentences) embedded now; the rest were reused from the previous build
-    texts: int  # texts in the index: chunks and sentences
+    sentences: int
+    embedded: int  # distinct texts (chunks and sentences) embedded now
+    reused: int  # distinct texts whose vectors came from the previous build
     seconds: float
     folder: Path
 
@@ -72,7 +73,7 @@ def build(
         units.extend(doc_units)
     repairer = OcrRepairer([u.text for u in units]) if repair_ocr else None
     chunks, sentences = _repaired(chunk_units(units), repairer), _repaired(sentence_chunks(units), repairer)
-    vectors, embedded = _vectors([c.text for c in chunks + sentences], index_dir, embedder, progress)
+    vectors, embedded, reused = _vectors([c.text for c in chunks + sentences], index_dir, embedder, progress)
     dense, sentence_vectors = _flat_index(vectors[: len(chunks)]), _flat_index(vectors[len(chunks) :])
     lexical_texts = [lexical_text(c, units, documents) for c in chunks]
     if repairer:  # both spellings: "leT ICT gaps" matches a question about ICT and one that copies the print
@@ -92,7 +93,7 @@ def build(
         len(chunks),
         seconds,
     )
-    return BuildReport(len(documents), len(units), len(chunks), embedded, len(vectors), seconds, folder)
+    return BuildReport(len(documents), len(units), len(chunks), len(sentences), embedded, reused, seconds, folder)
 
 
 def _repaired(chunks: list[Chunk], repairer: OcrRepairer | None) -> list[Chunk]:
@@ -108,15 +109,16 @@ def _flat_index(vectors: np.ndarray) -> faiss.Index:
     return index
 
 
-def _vectors(texts: list[str], index_dir: Path, embedder: Embedder | None, progress: bool) -> tuple[np.ndarray, int]:
-    """Embed only the texts the previous build did not already embed with the same model."""
+def _vectors(texts: list[str], index_dir: Path, embedder: Embedder | None, progress: bool):
+    """Vectors for `texts`, embedding each distinct text once and only if the previous build did not
+    already embed it with the same model; also how many were embedded and how many reused."""
     known = _previous_vectors(index_dir)
     missing = sorted({t for t in texts if t not in known})
     if missing:
         fresh = (embedder or Embedder()).embed(missing, progress=progress)
         known.update(zip(missing, fresh, strict=True))
     vectors = np.stack([known[t] for t in texts]) if texts else np.zeros((0, DIMENSIONS), np.float32)
-    return vectors.astype(np.float32), len(missing)
+    return vectors.astype(np.float32), len(missing), len(set(texts)) - len(missing)
 
 
 def _previous_vectors(index_dir: Path) -> dict[str, np.ndarray]:

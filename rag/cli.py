@@ -96,8 +96,8 @@ def _build(args) -> int:
         report = build(docs, folder, progress=sys.stderr.isatty())
     documents = f"{report.documents} document" + ("" if report.documents == 1 else "s")
     print(
-        f"Indexed {documents}: {report.units} units, {report.chunks} chunks "
-        f"({report.embedded} of {report.texts} texts embedded, the rest reused) in {report.seconds:.1f} s."
+        f"Indexed {documents}: {report.units} units, {report.chunks} chunks, {report.sentences} sentences "
+        f"({report.embedded} texts embedded, {report.reused} reused) in {report.seconds:.1f} s."
     )
     return 0
 

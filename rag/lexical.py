@@ -10,7 +10,7 @@ import Stemmer
 
 from rag.normalise import words
 
-LEXICAL_VERSION = "3"
+LEXICAL_VERSION = "5"
 # Question words, auxiliaries and pronouns: bm25s's English list keeps them, and questions are full of them.
 QUESTION_WORDS = """what which who whom whose when where why how do does did doing done has have had having can
 could should would may might must shall am been being were we our us you your i me my he she his her its them

@@ -8,6 +8,7 @@ from rag.evaluation import MEASURES, ConfigResult
 from rag.questions import KINDS, Question
 
 ANSWERABLE_KINDS = [k for k in KINDS if k != "unanswerable"]
+PLOTTED = ("default", "dense", "lexical", "hybrid", "baseline")
 
 
 def write(results: list[ConfigResult], questions: list[Question], split: str, k: int, folder: Path) -> list[Path]:
@@ -107,8 +108,10 @@ def _plot(results: list[ConfigResult], path: Path, split: str) -> None:
     from matplotlib import pyplot
 
     figure, axes = pyplot.subplots(figsize=(7, 4.2), dpi=120)
-    for r in results:
-        axes.plot(range(1, len(r.curve) + 1), r.curve, marker="o", markersize=3, label=r.name)
+    main = [r for r in results if r.name in PLOTTED] or results  # ablations stay in the tables
+    for r in main:
+        width = 2.8 if r.name == "default" else 1.4
+        axes.plot(range(1, len(r.curve) + 1), r.curve, marker="o", markersize=3, linewidth=width, label=r.name)
     axes.set(xlabel="k (passages returned)", ylabel="Success@k", title=f"Success@k, {split} split", ylim=(0, 1))
     axes.set_xticks(range(1, 11))
     axes.grid(alpha=0.3)

@@ -59,7 +59,7 @@ def test_build_reports_up_to_date_and_builds_a_users_folder(capsys, tmp_path):
     (docs / "notes.md").write_text("# My notes\n\n1. Broadband reaches every school by 2030.\n")
     assert main(["build", "--docs", str(docs), "--index", str(tmp_path / "ix")]) == 0  # chunk = sentence: one text
     assert (
-        "Indexed 1 document: 2 units, 1 chunks (1 of 2 texts embedded, the rest reused) in" in capsys.readouterr().out
+        "Indexed 1 document: 2 units, 1 chunks, 1 sentences (1 texts embedded, 0 reused) in" in capsys.readouterr().out
     )
     assert main(["ask", "schools", "--docs", str(docs), "--index", str(tmp_path / "ix"), "-k", "1"]) == 0
     assert "1. My notes, para. 1" in capsys.readouterr().out

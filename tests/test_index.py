@@ -66,7 +66,8 @@ def test_changed_document_is_rebuilt_and_only_new_text_embedded(small, embedder)
     first = store.live_build(folder)
     (docs / "beta.txt").write_text(DOCS["beta.txt"] + "\nThe clinic treats malaria patients for free.\n")
     report = build(docs, folder, embedder=embedder)
-    assert (report.embedded, report.chunks, report.texts) == (1, 5, 10)  # the new paragraph is also a sentence
+    # the new paragraph is one new text (chunk and sentence alike); the other four are reused
+    assert (report.chunks, report.sentences, report.embedded, report.reused) == (5, 5, 1, 4)
     assert store.live_build(folder) != first and not first.exists()  # old build removed once replaced
     index = Index.open(docs, folder, embedder=embedder)
     assert index.search("Where can malaria be treated?", k=1)[0].text == "The clinic treats malaria patients for free."

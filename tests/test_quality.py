@@ -12,7 +12,7 @@ from rag.experiments import retriever_for
 from rag.questions import load_questions, select
 from rag.retrieval import DEFAULT
 
-FLOORS = {"Success@5": 0.70, "MRR@10": 0.55}
+FLOORS = {"Success@5": 0.90, "MRR@10": 0.80}  # test split, measured 0.931 and 0.822 on 2026-11-22
 
 
 @pytest.mark.slow
