@@ -38,21 +38,21 @@ def context_line(document: Document, unit: Unit) -> str:
 
 
 def chunk_units(units: list[Unit]) -> list[Chunk]:
-    return [
-        Chunk(row, start, end, unit.text[start:end])
-        for row, unit in enumerate(units)
-        if unit.kind in BODY_KINDS
-        for start, end in split_to_window(unit.text)
-    ]
+    """One record per window-sized piece of every body unit (one per paragraph, unless it is too long)."""
+    return _pieces(units, split_to_window)
 
 
 def sentence_chunks(units: list[Unit]) -> list[Chunk]:
     """One record per sentence of every body unit: a long paragraph is also scored by its best sentence."""
+    return _pieces(units, sentence_spans)
+
+
+def _pieces(units: list[Unit], spans_of) -> list[Chunk]:
     return [
         Chunk(row, start, end, unit.text[start:end])
         for row, unit in enumerate(units)
         if unit.kind in BODY_KINDS
-        for start, end in sentence_spans(unit.text)
+        for start, end in spans_of(unit.text)
     ]
 
 

@@ -33,14 +33,19 @@ class Question:
 
 
 def load_questions(path: Path) -> list[Question]:
+    """Questions from a JSON Lines file; `id`, `kind` and `split` may be left out (another team's file):
+    they default to the line number, "lookup" (or "unanswerable" without gold) and "test"."""
     questions = []
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
         if not line.strip():
             continue
         try:
             row = json.loads(line)
-            gold = tuple(Gold(g["doc"], g["quote"]) for g in row["gold"])
-            questions.append(Question(row["id"], row["question"], row["kind"], row["split"], gold))
+            gold = tuple(Gold(g["doc"], g["quote"]) for g in row.get("gold", ()))
+            kind = row.get("kind") or ("lookup" if gold else "unanswerable")
+            questions.append(
+                Question(str(row.get("id", f"line{number}")), row["question"], kind, row.get("split", "test"), gold)
+            )
         except (ValueError, KeyError, TypeError) as error:
             raise ValueError(f"{path}:{number}: not a question record ({error})") from error
     return questions

@@ -50,3 +50,12 @@ def test_dev_and_test_splits_are_halves_stratified_by_kind():
 def test_the_checker_catches_bad_gold(gold, problem):
     problems = check_questions([Question("q1", "?", "lookup", "dev", (gold,))], UNITS)
     assert (problem is None and problems == []) or (problem and problem in problems[0])
+
+
+def test_a_minimal_questions_file_loads(tmp_path):
+    path = tmp_path / "theirs.jsonl"
+    path.write_text('{"question": "Q?", "gold": [{"doc": "d", "quote": "a b c d e f"}]}\n\n{"question": "R?"}\n')
+    assert load_questions(path) == [
+        Question("line1", "Q?", "lookup", "test", (Gold("d", "a b c d e f"),)),
+        Question("line3", "R?", "unanswerable", "test", ()),
+    ]
