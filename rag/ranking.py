@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 import faiss
 import numpy as np
 
+from rag.paragraphs import BODY_KINDS
 from rag.phrases import comparable, contains, quoted_phrases
 from rag.references import Reference, ReferenceResolver
 from rag.retrieval import Settings, best_per_unit, reciprocal_rank_fusion, score_fusion, top
@@ -54,7 +55,7 @@ class Ranker:
         return self._twins.get(row, [])
 
     def _fused(self, query: str, allowed: np.ndarray, settings: Settings, depth: int, ranking: Ranking) -> np.ndarray:
-        """One score per unit in reciprocal-rank space (-inf: not a candidate)."""
+        """One fused score per unit (-inf: not a candidate); notes the best similarity for abstention."""
         signals = []
         if settings.dense:
             vector = ranking.query_vector = self._embed(query)
@@ -93,7 +94,7 @@ class Ranker:
         """Units holding every quoted phrase, best scored first; notes phrases found nowhere."""
         if not ranking.phrases:
             return []
-        searchable = [row for row in np.flatnonzero(allowed) if self._stored.units[row].kind in BODY]
+        searchable = [row for row in np.flatnonzero(allowed) if self._stored.units[row].kind in BODY_KINDS]
         ranking.missing_phrases = [
             p for p in ranking.phrases if not any(contains(self._comparable[row], p) for row in searchable)
         ]
@@ -119,6 +120,8 @@ class Ranker:
     def _similarity(self, vectors: faiss.Index, owner: np.ndarray, query: np.ndarray, allowed, depth: int):
         """Each unit's best similarity to the query among its rows in `vectors` (chunks or sentences)."""
         rows = np.flatnonzero(allowed[owner])
+        if len(rows) == 0:
+            return np.full(len(self._stored.units), -np.inf, dtype=np.float32)
         params = None if len(rows) == len(owner) else faiss.SearchParameters(sel=faiss.IDSelectorBatch(rows))
         scores, ids = vectors.search(query, min(len(rows), 4 * depth), params=params)
         found = ids[0] >= 0
@@ -130,5 +133,3 @@ class Ranker:
         scores[~allowed[self._chunk_unit]] = -np.inf
         return best_per_unit(scores, self._chunk_unit, len(self._stored.units))
 
-
-BODY = frozenset({"paragraph", "item", "table", "footnote"})

@@ -25,7 +25,7 @@ ANNEX = re.compile(r"\bannex\s+([0-9ivx]{1,4})\b", re.IGNORECASE)
 SECTION_CUE = re.compile(r"\b(?:section|chapter|part|heading|annex)\b", re.IGNORECASE)
 LEADING_NUMBER = re.compile(r"^\s*(?:annex\s+)?([0-9ivx]+(?:\.\d+)*)\.?[\s:]", re.IGNORECASE)
 NON_WORD = re.compile(r"[^\w+/]+")
-BODY = ("paragraph", "item", "table")
+REFERABLE = ("paragraph", "item", "table")  # what "paragraph 12" or a section can mean; never a footnote
 
 
 def plain(text: str) -> str:
@@ -55,7 +55,7 @@ class ReferenceResolver:
         )
         self._by_label: dict[str, list[int]] = {}
         for row, unit in enumerate(units):
-            if unit.kind in BODY:
+            if unit.kind in REFERABLE:
                 self._by_label.setdefault(label_key(unit.label), []).append(row)
         self._sections = [row for row, unit in enumerate(units) if unit.kind == "heading" and unit.level > 0]
 
@@ -148,7 +148,7 @@ class ReferenceResolver:
             unit = self._units[row]
             if unit.doc_id != doc or (unit.kind == "heading" and 0 < unit.level <= level):
                 break
-            if unit.kind in BODY:
+            if unit.kind in REFERABLE:
                 rows.append(row)
         return rows
 
