@@ -60,7 +60,7 @@ def markdown(results, questions, split, k, plot_name) -> str:
         f"# Retrieval evaluation: {split} split",
         "",
         f"{len(questions)} questions ({answerable} answerable, {len(questions) - answerable} unanswerable), "
-        f"top {k} passages. Generated {time.strftime('%Y-%m-%d')} by `rag eval`.",
+        f"top {k} passages. Generated {time.strftime('%Y-%m-%d')}.",
         "",
         "## Overall (ranking measures over answerable questions)",
         "",
