@@ -18,8 +18,10 @@ def is_follow_up(question: str) -> bool:
 
 
 def search_query(question: str, previous: str | None) -> str:
-    """What to search for: a follow-up is searched together with the question it follows."""
+    """What to search for: a follow-up is searched together with the question it follows. Its own words
+    count twice: they are what is asked now ("what about enhanced cooperation?"); the previous question
+    gives the context."""
     question = question.strip()
     if previous and is_follow_up(question):
-        return f"{previous.strip()} {question}"
+        return f"{previous.strip()} {question} {question}"
     return question

