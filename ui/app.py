@@ -106,7 +106,7 @@ def build_app(index: Index) -> gr.Blocks:
                     show_label=False,
                     height="62vh",
                     elem_id="wsis-chat",
-                    autoscroll=False,  # the script below scrolls to the start of each answer instead
+                    autoscroll=False,  # COPY_SCRIPT (in the page head) scrolls to the start of each answer instead
                     buttons=[],
                     feedback_options=None,
                     placeholder="The answers will be quotes from the documents, with their citations.",
