@@ -62,7 +62,7 @@ def read_catalog(docs_dir: Path) -> dict[str, dict]:
 
 def catalog_sha256(docs_dir: Path) -> str:
     path = docs_dir / CATALOG_NAME
-    return hashlib.sha256(path.read_bytes()).hexdigest() if path.exists() else ""
+    return file_sha256(path) if path.exists() else ""
 
 
 def file_sha256(path: Path) -> str:

@@ -39,11 +39,7 @@ class Index:
         self._stored = stored
         self._embedder = embedder
         self._embedder_lock = threading.Lock()
-        twins: dict[int, list[tuple[int, float]]] = {}
-        for a, b, similarity in stored.same_as:
-            twins.setdefault(a, []).append((b, similarity))
-            twins.setdefault(b, []).append((a, similarity))
-        self._ranker = Ranker(stored, lambda text: self.embedder.embed([text]), twins)
+        self._ranker = Ranker(stored, lambda text: self.embedder.embed([text]))
         self._sentence_matrix = store.vectors_of(stored.sentence_vectors)
         self._sentences_of: dict[int, list[int]] = {}
         for i, sentence in enumerate(stored.sentences):

@@ -6,7 +6,7 @@ break cut a paragraph) become small "markup" units, so quotes start with the par
 """
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from rag.layout import (
     Layout,
@@ -51,7 +51,6 @@ class _Draft:
     level: int = 0
     label: str = ""
     section: str = ""
-    extra: dict = field(default_factory=dict)
 
     def text(self, source: str) -> str:
         return " ".join(collapse(source[start:end]) for start, end in self.pieces)

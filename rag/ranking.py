@@ -23,10 +23,13 @@ class Ranking:
 
 
 class Ranker:
-    def __init__(self, stored, embed, twins: dict[int, list[tuple[int, float]]]):
+    def __init__(self, stored, embed):
         self._stored = stored
         self._embed = embed  # query text -> vector, loaded on first use
-        self._twins = twins  # unit row -> near-identical units in other documents
+        self._twins: dict[int, list[tuple[int, float]]] = {}  # unit row -> near-identical units elsewhere
+        for a, b, similarity in stored.same_as:
+            self._twins.setdefault(a, []).append((b, similarity))
+            self._twins.setdefault(b, []).append((a, similarity))
         self._chunk_unit = np.array([c.unit for c in stored.chunks], dtype=np.int64)
         self._sentence_unit = np.array([c.unit for c in stored.sentences], dtype=np.int64)
         self._unit_doc = np.array([u.doc_id for u in stored.units])
@@ -132,4 +135,3 @@ class Ranker:
         scores[scores <= 0] = -np.inf  # no query term: not a lexical candidate
         scores[~allowed[self._chunk_unit]] = -np.inf
         return best_per_unit(scores, self._chunk_unit, len(self._stored.units))
-
