@@ -1,9 +1,9 @@
 """WSIS RAG: answers questions about WSIS documents only with verbatim, cited paragraphs."""
 
 from rag.errors import DocumentsError, IndexStoreError, ModelError, QueryError, RagError
-from rag.index import Index, answer, search
 from rag.passage import Answer, Passage, SameAs
-from rag.retrieval import Settings
+from rag.retrieval.fusion import Settings
+from rag.retrieval.index import Index, answer, search
 
 __all__ = [
     "Index",

@@ -2,8 +2,8 @@
 
 from urllib.parse import quote
 
-from rag.documents import Document
-from rag.paragraphs import Unit
+from rag.ingest.folder import Document
+from rag.ingest.paragraphs import Unit
 
 
 def label_phrase(unit: Unit) -> str:

@@ -8,12 +8,12 @@ import sys
 import textwrap
 from pathlib import Path
 
-from rag import store
-from rag.build import build, is_current
 from rag.errors import QueryError, RagError
-from rag.experiments import CONFIGS
-from rag.index import PROJECT_ROOT, Index, default_docs_dir, default_index_dir
+from rag.evaluation.experiments import CONFIGS
 from rag.passage import Passage
+from rag.retrieval.index import PROJECT_ROOT, Index, default_docs_dir, default_index_dir
+from rag.store import files
+from rag.store.build import build, is_current
 
 EXIT_ERROR = 1
 EXIT_USAGE = 2
@@ -89,12 +89,12 @@ def _add_folders(command: argparse.ArgumentParser) -> None:
 def _build(args) -> int:
     docs = args.docs or default_docs_dir()
     folder = args.index or default_index_dir()
-    live = store.live_build(folder)
-    if live and not args.force and is_current(store.read_manifest(live), docs):
+    live = files.live_build(folder)
+    if live and not args.force and is_current(files.read_manifest(live), docs):
         print(f"The index in {folder} is up to date with {docs}; nothing to do (--force rebuilds).")
         return 0
     print(f"Building the index of {docs} in {folder} ...", file=sys.stderr)
-    with store.build_lock(folder):
+    with files.build_lock(folder):
         report = build(docs, folder, progress=sys.stderr.isatty())
     documents = f"{report.documents} document" + ("" if report.documents == 1 else "s")
     print(
@@ -115,8 +115,8 @@ def _ask(args) -> int:
 
 
 def _eval(args) -> int:
-    from rag import experiments, report
-    from rag.questions import load_questions, select
+    from rag.evaluation import experiments, report
+    from rag.evaluation.questions import load_questions, select
 
     questions_file = args.questions or PROJECT_ROOT / "eval" / "questions.jsonl"
     try:

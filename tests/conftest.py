@@ -10,8 +10,8 @@ import pytest
 os.environ["RAG_INDEX"] = tempfile.mkdtemp(prefix="rag-test-index-")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-from rag.embedding import Embedder  # noqa: E402
-from rag.index import Index  # noqa: E402
+from rag.retrieval.index import Index  # noqa: E402
+from rag.store.embedding import Embedder  # noqa: E402
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 

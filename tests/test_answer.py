@@ -6,8 +6,8 @@ import pytest
 
 import rag
 from rag import Answer, Settings
-from rag.agreed import same_language
-from rag.paragraphs import BODY_KINDS
+from rag.ingest.paragraphs import BODY_KINDS
+from rag.store.agreed import same_language
 
 OUTCOME, ECOSOC = "004_7b6cb249c0a88164", "001_0e57f4d588244c4d"
 

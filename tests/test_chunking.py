@@ -1,9 +1,9 @@
 """Chunks fit the model's window, checked with the model's own tokenizer, and keep their paragraph."""
 
-from rag.chunking import chunk_units, lexical_text, sentence_chunks, split_to_window
-from rag.documents import Document
-from rag.embedding import WINDOW
-from rag.paragraphs import parse
+from rag.ingest.folder import Document
+from rag.ingest.paragraphs import parse
+from rag.store.chunking import chunk_units, lexical_text, sentence_chunks, split_to_window
+from rag.store.embedding import WINDOW
 
 
 def model_word_pieces(embedder, text: str) -> int:

@@ -1,4 +1,4 @@
-from rag.conversation import is_follow_up, search_query
+from rag.retrieval.conversation import is_follow_up, search_query
 
 
 def test_follow_ups_are_searched_with_the_previous_question():

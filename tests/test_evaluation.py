@@ -4,9 +4,9 @@ import json
 
 import pytest
 
-from rag import report
-from rag.evaluation import Hit, Response, evaluate
-from rag.questions import Gold, Question
+from rag.evaluation import report
+from rag.evaluation.metrics import Hit, Response, evaluate
+from rag.evaluation.questions import Gold, Question
 
 QUESTIONS = [
     Question("a", "first", "lookup", "dev", (Gold("d1", "alpha beta gamma"),)),

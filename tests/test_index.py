@@ -12,10 +12,11 @@ import numpy as np
 import pytest
 from conftest import write_docs
 
-from rag import Index, store
-from rag.build import build
-from rag.embedding import check_weights, model_dir
+from rag import Index
 from rag.errors import ModelError
+from rag.store import files
+from rag.store.build import build
+from rag.store.embedding import check_weights, model_dir
 
 DOCS = {
     "alpha.md": "# Alpha Report\n\n## Water\n\n1. Clean water is a human right for every village.\n\n"
@@ -33,7 +34,7 @@ def small(tmp_path, embedder):
 
 def test_round_trip_restores_everything(small, embedder):
     docs, folder, index = small
-    stored = store.load(store.live_build(folder))
+    stored = files.load(files.live_build(folder))
     reopened = Index.open(docs, folder, embedder=embedder)
     assert reopened.manifest == index.manifest  # loaded, not rebuilt
     assert [u.text for u in reopened.units("alpha")] == [
@@ -42,7 +43,7 @@ def test_round_trip_restores_everything(small, embedder):
         "1. Clean water is a human right for every village.",
         "2. Wells must be inspected every year by the district engineer.",
     ]
-    vectors = store.vectors_of(stored.dense)
+    vectors = files.vectors_of(stored.dense)
     assert vectors.shape == (len(stored.chunks), 384)
     assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
     assert np.allclose(vectors[0], embedder.embed([stored.chunks[0].text])[0], atol=1e-5)
@@ -63,12 +64,12 @@ def test_untitled_documents_get_titles_from_headings_or_file_names(small):
 
 def test_changed_document_is_rebuilt_and_only_new_text_embedded(small, embedder):
     docs, folder, _ = small
-    first = store.live_build(folder)
+    first = files.live_build(folder)
     (docs / "beta.txt").write_text(DOCS["beta.txt"] + "\nThe clinic treats malaria patients for free.\n")
     report = build(docs, folder, embedder=embedder)
     # the new paragraph is one new text (chunk and sentence alike); the other four are reused
     assert (report.chunks, report.sentences, report.embedded, report.reused) == (5, 5, 1, 4)
-    assert store.live_build(folder) != first and not first.exists()  # old build removed once replaced
+    assert files.live_build(folder) != first and not first.exists()  # old build removed once replaced
     index = Index.open(docs, folder, embedder=embedder)
     assert index.search("Where can malaria be treated?", k=1)[0].text == "The clinic treats malaria patients for free."
 
@@ -87,18 +88,18 @@ def test_added_and_removed_documents_and_catalog_changes_rebuild(small, embedder
 @pytest.mark.parametrize("field", ["parser_version", "chunker_version", "lexical_version", "model"])
 def test_manifest_mismatch_triggers_rebuild(small, embedder, field):
     docs, folder, index = small
-    path = store.live_build(folder) / "manifest.json"
+    path = files.live_build(folder) / "manifest.json"
     manifest = json.loads(path.read_text())
     manifest[field] = "something else"
     path.write_text(json.dumps(manifest))
     rebuilt = Index.open(docs, folder, embedder=embedder)
     assert rebuilt.manifest[field] == index.manifest[field]
-    assert store.live_build(folder) != path.parent
+    assert files.live_build(folder) != path.parent
 
 
 def test_damaged_index_is_rebuilt_not_a_traceback(small, embedder):
     docs, folder, _ = small
-    live = store.live_build(folder)
+    live = files.live_build(folder)
     (live / "dense.faiss").write_bytes(b"not a faiss index")
     index = Index.open(docs, folder, embedder=embedder)
     assert index.search("solar power", k=1)[0].doc_id == "beta"
@@ -108,12 +109,12 @@ def test_damaged_index_is_rebuilt_not_a_traceback(small, embedder):
 
 def test_debris_of_an_interrupted_build_leaves_the_previous_index_live(small, embedder):
     docs, folder, index = small
-    live = store.live_build(folder)
+    live = files.live_build(folder)
     (folder / ".tmp-build-crashed").mkdir()
     (folder / ".tmp-build-crashed" / "units.jsonl").write_text('{"half": ')
     (folder / "CURRENT.tmp").write_text("build-half")
     reopened = Index.open(docs, folder, embedder=embedder)
-    assert store.live_build(folder) == live and reopened.manifest == index.manifest
+    assert files.live_build(folder) == live and reopened.manifest == index.manifest
     build(docs, folder, embedder=embedder)
     assert not (folder / ".tmp-build-crashed").exists()
 

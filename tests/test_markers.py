@@ -1,4 +1,4 @@
-from rag.markers import classify
+from rag.ingest.markers import classify
 
 
 def test_paragraph_numbers_in_their_printed_forms():

@@ -2,8 +2,8 @@
 
 import pytest
 
-from rag.ocr import OcrRepairer
-from rag.paragraphs import BODY_KINDS
+from rag.ingest.paragraphs import BODY_KINDS
+from rag.store.ocr import OcrRepairer
 
 
 @pytest.fixture(scope="module")

@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from rag.layout import collapse
-from rag.paragraphs import parse
+from rag.ingest.layout import collapse
+from rag.ingest.paragraphs import parse
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 SEED_FILES = sorted(SEEDS.glob("*.txt"))

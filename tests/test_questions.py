@@ -6,8 +6,8 @@ from pathlib import Path
 import pytest
 from conftest import SEEDS
 
-from rag.paragraphs import parse
-from rag.questions import Gold, Question, check_questions, load_questions
+from rag.evaluation.questions import Gold, Question, check_questions, load_questions
+from rag.ingest.paragraphs import parse
 
 QUESTIONS = load_questions(Path(__file__).resolve().parent.parent / "eval" / "questions.jsonl")
 UNITS = [u for path in sorted(SEEDS.glob("*.txt")) for u in parse(path.stem, path.read_text(encoding="utf-8"))]

@@ -2,7 +2,7 @@
 
 import pytest
 
-from rag.references import ReferenceResolver
+from rag.retrieval.references import ReferenceResolver
 
 OUTCOME, ECOSOC, CSTD, SUMMARY = "004_7b6cb249c0a88164", "001_0e57f4d588244c4d", "003_2acf0993792d3d8c", "002"
 

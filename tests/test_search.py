@@ -45,7 +45,7 @@ def test_passage_carries_citation_link_and_verbatim_text(seed_index):
     assert best.url == f"/source/{OUTCOME}#p-32"
     assert best.section == "1. ICT for Development > 1.1 Bridging Digital Divides"
     assert best.doc_title.startswith("Outcome Document of the High-Level Meeting")
-    source = (rag.index.default_docs_dir() / f"{OUTCOME}.txt").read_text()
+    source = (rag.retrieval.index.default_docs_dir() / f"{OUTCOME}.txt").read_text()
     assert best.text == " ".join(" ".join(source[s:e].split()) for s, e in best.spans)
     assert best.text.startswith("32. We emphasize our concern that only 41% of women have internet access")
     assert json.loads(json.dumps(best.to_dict()))["spans"] == [list(s) for s in best.spans]

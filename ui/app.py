@@ -16,7 +16,7 @@ from fastapi import FastAPI  # noqa: E402
 from fastapi.responses import HTMLResponse  # noqa: E402
 
 from rag import Index, QueryError  # noqa: E402
-from rag.conversation import is_follow_up, search_query  # noqa: E402
+from rag.retrieval.conversation import is_follow_up, search_query  # noqa: E402
 from ui.render import answer_html, notice_html, question_html  # noqa: E402
 from ui.viewer import not_found_page, source_page  # noqa: E402
 

@@ -4,8 +4,8 @@ import html
 from pathlib import Path
 
 from rag.citations import anchor
-from rag.documents import Document
-from rag.paragraphs import Unit, heading_title
+from rag.ingest.folder import Document
+from rag.ingest.paragraphs import Unit, heading_title
 from rag.passage import SameAs
 from ui.render import inline, same_language_html
 

@@ -25,11 +25,11 @@ from pathlib import Path
 import faiss
 import numpy as np
 
-from rag.chunking import Chunk
-from rag.documents import Document
 from rag.errors import IndexStoreError
-from rag.lexical import LexicalIndex
-from rag.paragraphs import Unit
+from rag.ingest.folder import Document
+from rag.ingest.paragraphs import Unit
+from rag.store.chunking import Chunk
+from rag.store.lexical import LexicalIndex
 
 FORMAT = 2  # what a build folder holds; a different format is rebuilt
 CURRENT = "CURRENT"

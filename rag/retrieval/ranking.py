@@ -6,10 +6,10 @@ from dataclasses import dataclass, field
 import faiss
 import numpy as np
 
-from rag.paragraphs import BODY_KINDS
-from rag.phrases import comparable, contains, quoted_phrases
-from rag.references import Reference, ReferenceResolver
-from rag.retrieval import Settings, best_per_unit, reciprocal_rank_fusion, score_fusion, top
+from rag.ingest.paragraphs import BODY_KINDS
+from rag.retrieval.fusion import Settings, best_per_unit, reciprocal_rank_fusion, score_fusion, top
+from rag.retrieval.phrases import comparable, contains, quoted_phrases
+from rag.retrieval.references import Reference, ReferenceResolver
 
 
 @dataclass

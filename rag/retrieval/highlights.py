@@ -2,8 +2,8 @@
 
 import numpy as np
 
-from rag.lexical import terms
-from rag.phrases import phrase_spans
+from rag.retrieval.phrases import phrase_spans
+from rag.store.lexical import terms
 
 TERM_WEIGHT = 0.3  # share of query terms in a sentence, added to its similarity to the query
 

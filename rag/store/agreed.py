@@ -6,8 +6,8 @@ shorter one's 5-grams appear in the other.
 
 from collections import defaultdict
 
-from rag.normalise import words
-from rag.paragraphs import Unit
+from rag.ingest.normalise import words
+from rag.ingest.paragraphs import Unit
 
 SHINGLE = 5
 THRESHOLD = 0.6  # share of the shorter paragraph's 5-grams found in the other

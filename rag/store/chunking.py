@@ -11,10 +11,10 @@ from dataclasses import dataclass
 
 from langchain_text_splitters import RecursiveCharacterTextSplitter
 
-from rag.documents import Document
-from rag.embedding import WINDOW, count_word_pieces
-from rag.paragraphs import BODY_KINDS, Unit
-from rag.sentences import sentence_spans
+from rag.ingest.folder import Document
+from rag.ingest.paragraphs import BODY_KINDS, Unit
+from rag.ingest.sentences import sentence_spans
+from rag.store.embedding import WINDOW, count_word_pieces
 
 CHUNKER_VERSION = "4"
 TOKEN_BUDGET = 160  # cl100k tokens per piece; word pieces run up to ~1.5x that on URLs

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from rag.errors import DocumentsError
-from rag.paragraphs import Unit, heading_title
+from rag.ingest.paragraphs import Unit, heading_title
 
 DOCUMENT_SUFFIXES = (".txt", ".md")
 CATALOG_NAME = "catalog.toml"

@@ -8,7 +8,7 @@ import bm25s
 import numpy as np
 import Stemmer
 
-from rag.normalise import words
+from rag.ingest.normalise import words
 
 LEXICAL_VERSION = "5"
 # Question words, auxiliaries and pronouns: bm25s's English list keeps them, and questions are full of them.

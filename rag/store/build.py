@@ -8,15 +8,15 @@ from pathlib import Path
 import faiss
 import numpy as np
 
-from rag import store
-from rag.agreed import SHINGLE, THRESHOLD, same_language
-from rag.chunking import CHUNKER_VERSION, Chunk, chunk_units, lexical_text, sentence_chunks
-from rag.documents import catalog_sha256, describe, document_files, file_sha256, read_catalog, read_text
-from rag.embedding import DIMENSIONS, MODEL_ID, MODEL_SHA256, Embedder
 from rag.errors import IndexStoreError
-from rag.lexical import LEXICAL_VERSION, LexicalIndex
-from rag.ocr import OcrRepairer
-from rag.paragraphs import BODY_KINDS, PARSER_VERSION, parse
+from rag.ingest.folder import catalog_sha256, describe, document_files, file_sha256, read_catalog, read_text
+from rag.ingest.paragraphs import BODY_KINDS, PARSER_VERSION, parse
+from rag.store import files
+from rag.store.agreed import SHINGLE, THRESHOLD, same_language
+from rag.store.chunking import CHUNKER_VERSION, Chunk, chunk_units, lexical_text, sentence_chunks
+from rag.store.embedding import DIMENSIONS, MODEL_ID, MODEL_SHA256, Embedder
+from rag.store.lexical import LEXICAL_VERSION, LexicalIndex
+from rag.store.ocr import OcrRepairer
 
 log = logging.getLogger(__name__)
 
@@ -36,7 +36,7 @@ class BuildReport:
 def expected_manifest(docs_dir: Path) -> dict:
     """What the manifest of an up-to-date index says; cheap to compute (hashes, no parsing)."""
     return {
-        "format": store.FORMAT,
+        "format": files.FORMAT,
         "model": {"id": MODEL_ID, "sha256": MODEL_SHA256},
         "parser_version": PARSER_VERSION,
         "chunker_version": CHUNKER_VERSION,
@@ -82,8 +82,8 @@ def build(
     manifest["counts"] = {"documents": len(documents), "units": len(units), "chunks": len(chunks)}
     manifest["built_at"] = time.strftime("%Y-%m-%dT%H:%M:%S%z")
     same_as = same_language(units, BODY_KINDS)
-    stored = store.StoredIndex(manifest, documents, units, chunks, dense, lexical, sentences, sentence_vectors, same_as)
-    folder = store.save(index_dir, stored)
+    stored = files.StoredIndex(manifest, documents, units, chunks, dense, lexical, sentences, sentence_vectors, same_as)
+    folder = files.save(index_dir, stored)
     seconds = time.perf_counter() - began
     log.info(
         "Built %s: %d documents, %d units, %d chunks in %.1f s",
@@ -122,15 +122,15 @@ def _vectors(texts: list[str], index_dir: Path, embedder: Embedder | None, progr
 
 
 def _previous_vectors(index_dir: Path) -> dict[str, np.ndarray]:
-    folder = store.live_build(index_dir)
+    folder = files.live_build(index_dir)
     if folder is None:
         return {}
     try:
-        previous = store.load(folder)
+        previous = files.load(folder)
     except IndexStoreError:
         return {}  # a damaged index is simply rebuilt from scratch
     if previous.manifest.get("model") != {"id": MODEL_ID, "sha256": MODEL_SHA256}:
         return {}  # vectors from another model cannot be mixed with this one's
-    known = dict(zip((c.text for c in previous.chunks), store.vectors_of(previous.dense), strict=True))
-    known.update(zip((c.text for c in previous.sentences), store.vectors_of(previous.sentence_vectors), strict=True))
+    known = dict(zip((c.text for c in previous.chunks), files.vectors_of(previous.dense), strict=True))
+    known.update(zip((c.text for c in previous.sentences), files.vectors_of(previous.sentence_vectors), strict=True))
     return known

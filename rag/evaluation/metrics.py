@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 import ir_measures
 from ir_measures import RR, R, ScoredDoc, Success, nDCG
 
-from rag.layout import collapse
-from rag.questions import KINDS, Question
+from rag.evaluation.questions import KINDS, Question
+from rag.ingest.layout import collapse
 
 MEASURES = {"Success@1": Success @ 1, "Success@5": Success @ 5, "Recall@5": R @ 5, "MRR@10": RR @ 10}
 MEASURES["nDCG@10"] = nDCG @ 10

@@ -8,7 +8,7 @@ break cut a paragraph) become small "markup" units, so quotes start with the par
 import re
 from dataclasses import dataclass
 
-from rag.layout import (
+from rag.ingest.layout import (
     Layout,
     collapse,
     ends_open,
@@ -17,7 +17,7 @@ from rag.layout import (
     measure_layout,
     starts_lowercase,
 )
-from rag.markers import Marker, classify, marker_length
+from rag.ingest.markers import Marker, classify, marker_length
 
 PARSER_VERSION = "2"
 

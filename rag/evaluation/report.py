@@ -4,8 +4,8 @@ import json
 import time
 from pathlib import Path
 
-from rag.evaluation import MEASURES, ConfigResult
-from rag.questions import KINDS, Question
+from rag.evaluation.metrics import MEASURES, ConfigResult
+from rag.evaluation.questions import KINDS, Question
 
 ANSWERABLE_KINDS = [k for k in KINDS if k != "unanswerable"]
 PLOTTED = ("default", "dense", "lexical", "hybrid", "baseline")

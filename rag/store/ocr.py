@@ -12,7 +12,7 @@ import functools
 import re
 from collections import Counter
 
-from rag.embedding import model_dir
+from rag.store.embedding import model_dir
 
 TOKEN = re.compile(r"[^\W_]+(?:'[^\W_]+)*")
 ODD_CASE = re.compile(r"[a-z][A-Z]|^[A-Z]{2}[a-z]{2,}")  # leT, impOltant, AfHcan, FUithennore; not ICTs

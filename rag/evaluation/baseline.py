@@ -8,8 +8,8 @@ passages: relevant when they contain a gold quote.
 import faiss
 from langchain_text_splitters import RecursiveCharacterTextSplitter
 
-from rag.embedding import DIMENSIONS, Embedder
-from rag.evaluation import Hit, Response
+from rag.evaluation.metrics import Hit, Response
+from rag.store.embedding import DIMENSIONS, Embedder
 
 
 class TutorialBaseline:

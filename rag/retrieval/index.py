@@ -6,21 +6,21 @@ import threading
 from dataclasses import replace
 from pathlib import Path
 
-from rag import store
-from rag.build import build, is_current
 from rag.citations import citation, label_phrase, source_url
-from rag.documents import Document
-from rag.embedding import Embedder
 from rag.errors import IndexStoreError, QueryError
-from rag.highlights import highlights
-from rag.paragraphs import Unit
+from rag.ingest.folder import Document
+from rag.ingest.paragraphs import Unit
 from rag.passage import Answer, Passage, SameAs
-from rag.ranking import Ranker, Ranking
-from rag.retrieval import DEFAULT, Settings
+from rag.retrieval.fusion import DEFAULT, Settings
+from rag.retrieval.highlights import highlights
+from rag.retrieval.ranking import Ranker, Ranking
+from rag.store import files
+from rag.store.build import build, is_current
+from rag.store.embedding import Embedder
 
 log = logging.getLogger(__name__)
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
 MAX_QUERY_CHARS = 4000  # far past the model's 256 word pieces; the model cuts the rest
 
 
@@ -35,12 +35,12 @@ def default_index_dir() -> Path:
 class Index:
     """A loaded index over one documents folder. Load once, search many times, from any thread."""
 
-    def __init__(self, stored: store.StoredIndex, *, embedder: Embedder | None = None):
+    def __init__(self, stored: files.StoredIndex, *, embedder: Embedder | None = None):
         self._stored = stored
         self._embedder = embedder
         self._embedder_lock = threading.Lock()
         self._ranker = Ranker(stored, lambda text: self.embedder.embed([text]))
-        self._sentence_matrix = store.vectors_of(stored.sentence_vectors)
+        self._sentence_matrix = files.vectors_of(stored.sentence_vectors)
         self._sentences_of: dict[int, list[int]] = {}
         for i, sentence in enumerate(stored.sentences):
             self._sentences_of.setdefault(sentence.unit, []).append(i)
@@ -62,13 +62,13 @@ class Index:
         folder = Path(index_dir) if index_dir is not None else default_index_dir()
         stored = _load_current(docs, folder)
         if stored is None:
-            with store.build_lock(folder):
+            with files.build_lock(folder):
                 stored = _load_current(docs, folder)  # another process may have built it meanwhile
                 if stored is None:
                     log.info("Building the index of %s in %s", docs, folder)
                     embedder = embedder or Embedder()
                     report = build(docs, folder, embedder=embedder, progress=progress)
-                    stored = store.load(report.folder)
+                    stored = files.load(report.folder)
         return cls(stored, embedder=embedder)
 
     @property
@@ -182,12 +182,12 @@ class Index:
             raise QueryError(f"Unknown document id {unknown[0]!r}; known ids: {known}.")
 
 
-def _load_current(docs: Path, folder: Path) -> store.StoredIndex | None:
-    build_folder = store.live_build(folder)
+def _load_current(docs: Path, folder: Path) -> files.StoredIndex | None:
+    build_folder = files.live_build(folder)
     if build_folder is None:
         return None
     try:
-        return store.load(build_folder) if is_current(store.read_manifest(build_folder), docs) else None
+        return files.load(build_folder) if is_current(files.read_manifest(build_folder), docs) else None
     except IndexStoreError as error:
         log.warning("%s Rebuilding.", error)
         return None

@@ -2,7 +2,7 @@
 
 import re
 
-from rag.normalise import normalise
+from rag.ingest.normalise import normalise
 
 QUOTED = re.compile(r'"([^"]+)"|“([^”]+)”')
 SPACE = re.compile(r"\s+")

@@ -5,13 +5,13 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
-from rag.build import build
-from rag.documents import document_files, read_text
-from rag.evaluation import ConfigResult, Hit, Response, Retriever, evaluate
-from rag.index import Index
-from rag.questions import Question
-from rag.retrieval import DEFAULT, Settings
-from rag.store import load
+from rag.evaluation.metrics import ConfigResult, Hit, Response, Retriever, evaluate
+from rag.evaluation.questions import Question
+from rag.ingest.folder import document_files, read_text
+from rag.retrieval.fusion import DEFAULT, Settings
+from rag.retrieval.index import Index
+from rag.store.build import build
+from rag.store.files import load
 
 # name -> settings of our own retriever; "baseline" is the tutorial recipe, built on the side.
 SETTINGS: dict[str, Settings] = {
@@ -82,7 +82,7 @@ def run(
 
 def _retriever(name: str, index: Index, docs_dir: Path, scratch: Path) -> Retriever:
     if name == "baseline":
-        from rag.baseline import TutorialBaseline
+        from rag.evaluation.baseline import TutorialBaseline
 
         texts = {path.stem: read_text(path) for path in document_files(docs_dir)}
         return TutorialBaseline(texts, index.embedder)

@@ -5,8 +5,8 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from rag.layout import collapse
-from rag.paragraphs import BODY_KINDS, Unit
+from rag.ingest.layout import collapse
+from rag.ingest.paragraphs import BODY_KINDS, Unit
 
 KINDS = ("lookup", "paraphrase", "ocr", "structure", "multi", "unanswerable")
 SPLITS = ("dev", "test")

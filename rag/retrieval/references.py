@@ -8,8 +8,8 @@ units directly; a reference that fits several documents is only a hint.
 import re
 from dataclasses import dataclass
 
-from rag.documents import Document
-from rag.paragraphs import Unit, heading_title
+from rag.ingest.folder import Document
+from rag.ingest.paragraphs import Unit, heading_title
 
 PARAGRAPH_CUES = (
     r"(?:operative|preambular|sub-?)?\s*paragraphs?|paras?\.?|§+|¶|\bop\b|\bpp\b|items?|points?|observations?|"

@@ -1,0 +1,1 @@
+"""Evaluation: reference questions, metrics, experiments and reports."""

@@ -1,0 +1,1 @@
+"""Ingest: a folder of files -> documents -> paragraph units (no model, no index)."""

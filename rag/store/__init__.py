@@ -1,0 +1,1 @@
+"""Store: units -> chunks, vectors and terms -> a stored index folder."""
