@@ -80,3 +80,24 @@ def measure_layout(lines: list[str]) -> Layout:
         1 for line, after in zip(lines, lines[1:] + [""], strict=True) if line.strip() and not after.strip()
     )
     return Layout(width, followed_by_blank >= 0.8 * len(lengths))
+
+
+# A footnote call left at the end of a line by PDF extraction: "on the issue,1", "on the issue, 1", "Rights,**".
+FOOTNOTE_CALL = re.compile(r"(?<=[.,;:”’\"')\]])\s?(?:\d{1,3}|\*{1,3})$")
+# The opening of a preambular paragraph: "Recalling its", "Noting with", "Deeply concerned", "Aware that".
+PREAMBLE_OPENING = re.compile(
+    r"(?!United\b)(?:[A-Z][a-z]+(?:ing|ed)|Aware|Mindful|Conscious|Cognizant|Deeply|Gravely|Seriously|Strongly|"
+    r"Firmly|Fully|Desirous|Keen|Further|Also)[,]?\s+[a-z]"
+)
+
+
+def ends_clause(text: str) -> bool:
+    """True when a UN paragraph could end here: a preambular one ends with a comma, an operative one with
+    a semicolon or full stop (a footnote call after it aside)."""
+    core = FOOTNOTE_CALL.sub("", TRAILING_MARKUP.sub("", text.rstrip()))
+    core = TRAILING_MARKUP.sub("", core)
+    return core[-1:] in {".", ",", ";", ":", "?", "!"}
+
+
+def opens_preamble(line: str) -> bool:
+    return bool(PREAMBLE_OPENING.match(LEADING_MARKUP.sub("", line)))

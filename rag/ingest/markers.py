@@ -16,10 +16,13 @@ PARAGRAPH_NUMBER = re.compile(
     rf"(?:(?P<suffix>\s?(?:{SUFFIXES}))\b)?"
     r"(?P<alt>\.ALT\d*)?"
     r"(?P<close>[.)])?"
-    r"(?=\s+\S)"
+    r"(?=\s+\S|(?<=[.)])\s*$)"  # text follows, or the number stands alone on its line ("1.", text below)
 )
 SECTION_NUMBER = re.compile(r"(?P<num>\d{1,2}(?:\.\d{1,2})+)\.?(?=\s+\S)")
-LETTER_ITEM = re.compile(r"(?:\((?P<paren>[a-z])\)|(?P<letter>[a-z])[.)])(?=\s+\S)")
+# "(a)", "a.", "a)"; "(ii)", "(iv)" (roman sub-items); alone on its line when the text is on the next.
+LETTER_ITEM = re.compile(
+    r"(?:\((?P<paren>[a-z]|(?=[ivx]{2})x{0,3}(?:ix|iv|v?i{0,3}))\)|(?P<letter>[a-z])[.)])(?=\s+\S|\s*$)"
+)
 BULLET = re.compile(r"[-*•\uf0b7▪◦‣–](?=\s+\S)\s+")
 FOOTNOTE = re.compile(r"(?P<sup>[¹²³⁴⁵⁶⁷⁸⁹⁰]+|<sup>\s*(?P<html>\d+)\s*</sup>)(?=\s|$)")
 MARKDOWN_HEADING = re.compile(r"(?P<hashes>#{1,6})\s+\S")

@@ -11,21 +11,27 @@ from dataclasses import dataclass
 from rag.ingest.layout import (
     Layout,
     collapse,
+    ends_clause,
     ends_open,
     ends_sentence,
     is_title_like,
     measure_layout,
+    opens_preamble,
     starts_lowercase,
 )
 from rag.ingest.markers import Marker, classify, marker_length
+from rag.ingest.numbering import NUMBER_ONLY, Labeller, Scopes, heading_levels, restarting
+from rag.ingest.un import Conventions, read_conventions
 
-PARSER_VERSION = "2"
+PARSER_VERSION = "3"
 
 # Units people read and search; headings give context, markup is layout debris.
 BODY_KINDS = frozenset({"paragraph", "item", "table", "footnote"})
 LINE = re.compile(r"[^\n]*\n?")
 MAX_HEADING_CHARS = 130
 MAX_NUMBERED_HEADING_CHARS = 80
+MAX_UN_HEADING_CHARS = 300  # a UN heading may wrap: "United Nations Convention against Cybercrime; ..."
+HEADING_WIDTH = 0.55  # share of the line width under which an unpunctuated line is a heading, not a line
 
 
 @dataclass(frozen=True)
@@ -51,6 +57,7 @@ class _Draft:
     level: int = 0
     label: str = ""
     section: str = ""
+    role: str = ""  # what the UN conventions made of it: "title", "organ", "masthead", "furniture" ...
 
     def text(self, source: str) -> str:
         return " ".join(collapse(source[start:end]) for start, end in self.pieces)
@@ -61,14 +68,30 @@ class _Draft:
 
 def parse(doc_id: str, source: str) -> list[Unit]:
     """All units of a document, in reading order."""
-    drafts = _assemble(source)
-    _mark_headings(drafts, source)
+    lines = list(_lines(source))
+    conventions = _conventions(source, lines)
+    drafts = _assemble(source, lines, conventions)
+    _mark_headings(drafts, source, un=conventions is not None)
     _assign_sections(drafts, source)
-    _assign_labels(drafts, source)
+    if conventions:
+        _assign_un_labels(drafts, source)
+    else:
+        _assign_labels(drafts, source)
     return [
         Unit(doc_id, i, d.kind, d.label, d.section, d.text(source), _merge(d.pieces, source), d.level, _rows(d, source))
         for i, d in enumerate(drafts)
     ]
+
+
+def conventions_of(source: str) -> Conventions | None:
+    """The UN conventions of a document (its masthead and the roles of its lines), or None."""
+    return _conventions(source, list(_lines(source)))
+
+
+def _conventions(source: str, lines: list["_Line"]) -> Conventions | None:
+    texts = [source[line.start : line.end] for line in lines]
+    wrap_width = measure_layout(source.split("\n")).wrap_width
+    return read_conventions(texts, [line.page_break for line in lines], wrap_width)
 
 
 def _rows(draft: _Draft, source: str) -> tuple[tuple[str, ...], ...]:
@@ -79,35 +102,62 @@ def _rows(draft: _Draft, source: str) -> tuple[tuple[str, ...], ...]:
     return tuple(tuple(collapse(cell) for cell in line.rstrip().split("\t")) for line in lines if line.strip())
 
 
+@dataclass(frozen=True)
+class _Line:
+    start: int  # of the line's content (leading whitespace skipped)
+    end: int  # trailing whitespace not included
+    after_blank: bool  # blank lines come before it
+    has_tab: bool  # a table row, even when the tab is leading or trailing whitespace
+    page_break: bool  # a form feed comes before it
+
+
 def _lines(source: str):
-    """(start, end) of each non-blank line's content, whether blank lines came before it, and whether
-    it holds a tab (a table row, even when the tab is leading or trailing whitespace)."""
-    after_blank = False
+    """Each non-blank line of the source, with what the whitespace before it says."""
+    after_blank = page_break = False
     for match in LINE.finditer(source):
         line = match.group().rstrip("\n")
         content = line.strip()
+        page_break = page_break or "\f" in line[: len(line) - len(line.lstrip())]
         if not content:
             after_blank = after_blank or bool(match.group())
             continue
         start = match.start() + len(line) - len(line.lstrip())
-        yield start, start + len(content), after_blank, "\t" in line
-        after_blank = False
+        yield _Line(start, start + len(content), after_blank, "\t" in line, page_break)
+        after_blank = page_break = False
 
 
-def _assemble(source: str) -> list[_Draft]:
+def _assemble(source: str, lines: list[_Line], conventions: Conventions | None) -> list[_Draft]:
     """Group lines into drafts, joining paragraphs that run across blank lines, page breaks and footnotes."""
     layout = measure_layout(source.split("\n"))
+    un = conventions is not None
+    roles = conventions.roles if un else {}
+    footnote_of = {i: label for label, members in conventions.footnotes for i in members} if un else {}
+    footnotes: dict[str, _Draft] = {}
     drafts: list[_Draft] = []
     current = resumable = None  # the draft being written; the last paragraph that may still go on
-    for start, end, after_blank, has_tab in _lines(source):
+    for i, line_info in enumerate(lines):
+        start, end = line_info.start, line_info.end
         line = source[start:end]
-        marker = Marker("table") if has_tab else classify(line)
-        if current and not after_blank and _joins_block(current, marker, layout, source):
+        if i in footnote_of:
+            current = _add_footnote(footnotes, drafts, footnote_of[i], start, end, line)
+            continue
+        if role := roles.get(i):
+            if role in ("title", "organ") and current is not None and current.role == role == "title":
+                current.pieces.append([start, end])
+            else:
+                current = _role_draft(role, start, end, line)
+                drafts.append(current)
+            if role in ("title", "organ"):
+                resumable = None
+            continue
+        marker = Marker("table") if line_info.has_tab else classify(line)
+        after_blank = line_info.after_blank
+        if current and not after_blank and _joins_block(current, marker, line, layout, un, source):
             current.pieces[-1][1] = end
             current.last_line = line
             continue
         interrupted = after_blank or current is not resumable  # blank lines, or a footnote in between
-        target = _continued(current, resumable, marker, line, layout, source) if interrupted else None
+        target = _continued(current, resumable, marker, line, layout, source, un) if interrupted else None
         if target:
             if marker.bullet_end:  # a stray list mark where the paragraph resumes
                 drafts.append(_markup(start, marker.bullet_end, line))
@@ -127,6 +177,27 @@ def _assemble(source: str) -> list[_Draft]:
     return sorted(drafts, key=lambda d: d.pieces[0][0])
 
 
+def _role_draft(role: str, start: int, end: int, line: str) -> _Draft:
+    """A line the UN conventions placed: the title and "The General Assembly," are headings outside any
+    section; masthead, running headers, rules and the closing formula are layout, never quoted."""
+    if role in ("title", "organ"):
+        draft = _Draft("heading", Marker("text"), [[start, end]], line, role=role)
+    else:
+        draft = _Draft("markup", Marker("text"), [[start, end]], line, role=role)
+    return draft
+
+
+def _add_footnote(footnotes: dict, drafts: list, label: str, start: int, end: int, line: str) -> _Draft:
+    """A footnote's lines may be apart (a number printed after its text), so each footnote is one draft."""
+    key = label or f"?{len(footnotes)}"
+    if key in footnotes:
+        footnotes[key].pieces.append([start, end])
+    else:
+        footnotes[key] = _Draft("footnote", Marker("footnote", label), [[start, end]], line, role="footnote")
+        drafts.append(footnotes[key])
+    return footnotes[key]
+
+
 def _markup(start: int, bullet_end: int, line: str) -> _Draft:
     width = len(line[:bullet_end].rstrip())
     return _Draft("markup", Marker("bullet"), [[start, start + width]], line)
@@ -143,26 +214,55 @@ def _kind_of(marker: Marker) -> str:
     }.get(marker.kind, "paragraph")
 
 
-def _joins_block(current: _Draft, marker: Marker, layout: Layout, source: str) -> bool:
+def _joins_block(current: _Draft, marker: Marker, line: str, layout: Layout, un: bool, source: str) -> bool:
     """Does a line directly below `current` (no blank line between) belong to it?"""
     if marker.kind == "table" or current.kind == "table":
         return marker.kind == "table" and current.kind == "table"
     if marker.kind != "text" or current.kind in ("heading", "markup"):
         return False
+    if _is_marker_only(current, source):
+        return True  # "1." alone on its line, its text on the next
+    if un:
+        return not _ends_un_paragraph(current.last_line, line, layout)
     # In a hard-wrapped text a short line that ends a sentence ends its paragraph (a page break follows).
     return not (layout.wrap_width and ends_sentence(current.last_line) and not layout.is_full(current.last_line))
 
 
-def _continued(current, resumable, marker, line, layout, source) -> "_Draft | None":
+def _ends_un_paragraph(previous: str, line: str, layout: Layout) -> bool:
+    """In a UN document every paragraph ends with punctuation (a preambular one with a comma) and text
+    extracted from a PDF may have no blank line between paragraphs: a short line that ends a clause ends
+    its paragraph, and so does a very short unpunctuated one (a heading), unless lower case goes on."""
+    if opens_preamble(line) and not ends_open(previous):  # "Recalling its ..." after a clause or a heading
+        return True
+    if ends_clause(previous) and NUMBER_ONLY.fullmatch(line.strip()):
+        return True
+    if starts_lowercase(line):
+        return False
+    if not layout.wrap_width:
+        return True
+    if ends_clause(previous):
+        return not layout.is_full(previous)
+    return len(previous.strip()) < HEADING_WIDTH * layout.wrap_width
+
+
+def _continued(current, resumable, marker, line, layout, source, un=False) -> "_Draft | None":
     """The draft that a line after blank lines (or a footnote) continues, if any."""
     if marker.kind not in ("text", "bullet"):
         return None
     if current and _is_marker_only(current, source) and marker.kind == "text":
         return current  # "<sup>7</sup>" alone on its line, its text below
-    if resumable is None or _is_marker_only(resumable, source):
+    if resumable is None:
         return None
+    if _is_marker_only(resumable, source):
+        return resumable if un and marker.kind == "text" else None  # "5." at the foot of a page
     tail = resumable.text(source)
     words = line[marker.bullet_end :]
+    if un:  # a UN paragraph goes on until it ends with punctuation; a short heading does not go on
+        if starts_lowercase(words):
+            return resumable
+        if ends_clause(tail) or _is_short_title(resumable, tail, layout, source):
+            return None
+        return resumable
     if ends_sentence(tail):
         return None
     if starts_lowercase(words):
@@ -172,6 +272,11 @@ def _continued(current, resumable, marker, line, layout, source) -> "_Draft | No
     if ends_open(tail) or (layout.double_spaced and layout.is_full(resumable.last_line)):
         return resumable
     return None
+
+
+def _is_short_title(draft: _Draft, text: str, layout: Layout, source: str) -> bool:
+    width = layout.wrap_width or MAX_HEADING_CHARS
+    return draft.is_single_line(source) and len(text) < HEADING_WIDTH * width and is_title_like(text)
 
 
 def _is_marker_only(draft: _Draft, source: str) -> bool:
@@ -193,8 +298,11 @@ def _list_parent(drafts: list[_Draft], draft: _Draft, source: str) -> "_Draft | 
     return previous if previous.text(source).rstrip().endswith(":") else None
 
 
-def _mark_headings(drafts: list[_Draft], source: str) -> None:
+def _mark_headings(drafts: list[_Draft], source: str, un: bool = False) -> None:
     """Decide which one-line paragraphs are headings, and their levels."""
+    if un:
+        _mark_un_headings(drafts, source)
+        return
     last_markdown = 0
     for draft in drafts:
         text = draft.text(source)
@@ -212,6 +320,31 @@ def _mark_headings(drafts: list[_Draft], source: str) -> None:
             draft.level = last_markdown or 1  # a sibling of the markdown heading above it
     if drafts and drafts[0].kind == "heading":
         drafts[0].level = 0  # the document's title: not part of any section path
+
+
+def _mark_un_headings(drafts: list[_Draft], source: str) -> None:
+    """In a UN document a heading is an unnumbered paragraph that does not end with punctuation (every
+    paragraph does); "Article 16" and the title on the line below it are one heading. Levels follow the
+    headings' numbering styles: an annex holds chapters, a chapter articles."""
+    for draft in drafts:
+        text = draft.text(source)
+        if draft.kind != "paragraph" or draft.role or draft.marker.kind != "text" or len(text) > MAX_UN_HEADING_CHARS:
+            continue
+        if is_title_like(text) and not ends_clause(text):
+            draft.kind = "heading"
+    for i in range(len(drafts) - 2, -1, -1):
+        first, second = drafts[i], drafts[i + 1]
+        if first.kind == second.kind == "heading" and not first.role and not second.role:
+            if NUMBER_ONLY.fullmatch(heading_title(first.text(source))) and heading_style_is_plain(second, source):
+                first.pieces += second.pieces
+                del drafts[i + 1]
+    headings = [d for d in drafts if d.kind == "heading" and not d.role]
+    for draft, level in zip(headings, heading_levels([heading_title(d.text(source)) for d in headings]), strict=True):
+        draft.level = level
+
+
+def heading_style_is_plain(draft: _Draft, source: str) -> bool:
+    return not NUMBER_ONLY.match(heading_title(draft.text(source)))
 
 
 HEADING_MARKUP = re.compile(r"^#+\s*|[*_]+|</?sup>")
@@ -250,6 +383,39 @@ def _assign_labels(drafts: list[_Draft], source: str) -> None:
             counters["ordinal"] += 1
             draft.label = f"¶{counters['ordinal']}"
     _make_labels_unique(drafts)
+
+
+def _assign_un_labels(drafts: list[_Draft], source: str) -> None:
+    """Labels as UN documents are cited: "PP3", "5", "18(g)(ii)", "annex, 12", "annex, art. 16, 1"."""
+    scopes, contexts = Scopes(), []
+    for draft in drafts:
+        if draft.kind == "heading" and not draft.role:
+            scopes.heading(heading_title(draft.text(source)))
+        contexts.append(scopes.context)
+    numbered = [(c, int(d.marker.value)) for d, c in zip(drafts, contexts, strict=True) if _plain_number(d)]
+    labeller = Labeller(restarting(numbered))
+    counters = {"heading": 0, "markup": 0}
+    for draft, context in zip(drafts, contexts, strict=True):
+        if draft.kind in ("heading", "markup"):
+            counters[draft.kind] += 1
+            draft.label = ("h" if draft.kind == "heading" else "m") + str(counters[draft.kind])
+            if draft.role == "organ":
+                labeller.enter(context)
+                labeller.organ()
+            continue
+        if draft.kind == "footnote":
+            draft.label = "fn" + (draft.marker.value or "?")
+            continue
+        labeller.enter(context)
+        if draft.kind == "item" and draft.marker.kind == "letter":
+            draft.label = labeller.item(draft.marker.value)
+        else:
+            draft.label = labeller.paragraph(draft.marker.value if draft.marker.kind in ("number", "section") else "")
+    _make_labels_unique(drafts)
+
+
+def _plain_number(draft: _Draft) -> bool:
+    return draft.kind == "paragraph" and draft.marker.kind == "number" and draft.marker.value.isdigit()
 
 
 def _make_labels_unique(drafts: list[_Draft]) -> None:

@@ -1,0 +1,159 @@
+"""How UN documents number and cite their paragraphs, and how their headings nest.
+
+Preambular paragraphs (unnumbered, after "The General Assembly,") are cited the way delegates cite
+them, "PP3"; operative ones by their number, "5"; sub-items as "18(g)" and "18(g)(ii)". An annex and
+each article of a convention number their paragraphs on their own, so their labels carry that scope:
+"annex, 12", "annex II, 3(b)", "annex, art. 16, 1".
+"""
+
+import re
+
+ANNEX = re.compile(r"Annex(?:es)?(?:\s+(?P<number>[IVXLC]+|\d{1,2}|[A-Z]))?\b(?!\s+(?:to|of)\b)", re.IGNORECASE)
+ARTICLE = re.compile(r"Article\s+(?P<number>\d{1,3}(?:\s?(?:bis|ter|quater))?)\b")
+# Heading styles, outermost first: "Annex", "Part one", "Chapter I", "I.", "A.", "Article 1", "1.".
+STYLES = (
+    ("annex", ANNEX),
+    ("part", re.compile(r"Part\s+(?:[IVX]+|one|two|three|four|five|six|seven|eight|nine|ten)\b", re.IGNORECASE)),
+    ("chapter", re.compile(r"Chapter\s+[IVXLC\d]+\b")),
+    ("roman", re.compile(r"[IVXL]+(?:\.\s|\.?$|\s+(?=[A-Z]))")),
+    ("capital", re.compile(r"[A-H]\.\s")),
+    ("article", ARTICLE),
+    ("number", re.compile(r"\d{1,2}\.\s")),
+)
+# A heading that is only its number ("Article 16", "Chapter I", "Annex II"); its title is the next line.
+NUMBER_ONLY = re.compile(
+    r"(?:Annex(?:\s+[IVXLC\d]+)?|Part\s+\w+|Chapter\s+[IVXLC\d]+|Article\s+\d{1,3}(?:\s?(?:bis|ter))?|[IVXL]+)\.?",
+    re.IGNORECASE,
+)
+ROMAN_AFTER = {"i": "h", "v": "u", "x": "w"}  # "(i)" is the letter i only right after "(h)"
+
+
+def heading_style(title: str) -> str:
+    for style, pattern in STYLES:
+        if pattern.match(title):
+            return style
+    return "plain"
+
+
+def heading_levels(titles: list[str]) -> list[int]:
+    """A level per heading, from the order of the styles: an annex contains chapters, a chapter sections.
+    A plain heading sits one level under the last numbered one."""
+    order = [style for style, _ in STYLES]
+    levels, last = [], 0
+    for title in titles:
+        style = heading_style(title)
+        if style == "plain":
+            levels.append(last + 1)
+        else:
+            last = order.index(style) + 1
+            levels.append(last)
+    return levels
+
+
+class Scopes:
+    """The numbering context of each unit: its annex, roman-numbered section and article. An annex always
+    numbers its paragraphs on its own; sections and articles do when each of them numbers from 1 (the
+    parts of an omnibus resolution, the articles of a convention), not when the numbering runs on across
+    them (notes on several articles)."""
+
+    def __init__(self):
+        self.annex = self.section = self.article = ""
+
+    def heading(self, title: str) -> None:
+        style = heading_style(title)
+        if style == "annex":
+            number = ANNEX.match(title)["number"]
+            nested = self.annex == "annex" and not number  # the annex of an annexed convention
+            self.annex = "annex, annex" if nested else "annex" + (f" {number}" if number else "")
+            self.section = self.article = ""
+        elif style == "roman":
+            self.section = "sect. " + title.split(".")[0].split()[0]
+            self.article = ""
+        elif article := ARTICLE.match(title):
+            self.article = f"art. {article['number']}"
+
+    @property
+    def context(self) -> tuple[str, str, str]:
+        return self.annex, self.section, self.article
+
+
+def restarting(numbers: list[tuple[tuple[str, str, str], int]]) -> set[tuple[str, str]]:
+    """Which (annex, "section"/"article") pairs number from 1 in each of at least two of their sections or
+    articles, given the (context, number) of each numbered paragraph in reading order."""
+    first: dict[tuple[str, str, str], int] = {}
+    for context, number in numbers:
+        first.setdefault(context, number)
+    found = set()
+    for level, kind in ((1, "section"), (2, "article")):
+        starts: dict[str, list[int]] = {}
+        for context, number in first.items():
+            if context[level]:
+                starts.setdefault(context[0], []).append(number)
+        found |= {(annex, kind) for annex, ns in starts.items() if len(ns) >= 2 and set(ns) == {1}}
+    return found
+
+
+class Labeller:
+    """Labels a UN document's body units in reading order, each within its numbering scope."""
+
+    def __init__(self, restarts: set[tuple[str, str]]):
+        self.restarts = restarts
+        self.scope = ""
+        self.preamble = False
+        self.preambular = 0
+        self.unnumbered = 0
+        self.number = ""  # the operative paragraph the next sub-items belong to
+        self.letter = ""  # the lettered sub-item the next roman ones belong to
+
+    def enter(self, context: tuple[str, str, str]) -> None:
+        """The unit about to be labelled stands in this (annex, section, article) context."""
+        annex, section, article = context
+        section = section if (annex, "section") in self.restarts else ""
+        article = article if (annex, "article") in self.restarts else ""
+        scope = ", ".join(p for p in (annex, section, article) if p)
+        if scope != self.scope:
+            self.scope = scope
+            self.preamble = False
+            self.preambular = self.unnumbered = 0
+            self.number = self.letter = ""
+
+    def organ(self) -> None:
+        """"The General Assembly," opens the preamble."""
+        self.preamble = True
+        self.preambular = 0
+
+    def paragraph(self, number: str) -> str:
+        if number:
+            self.preamble = False
+            self.number, self.letter = number, ""
+            return self._scoped(number)
+        if self.preamble:
+            self.preambular += 1
+            return self._scoped(f"PP{self.preambular}")
+        self.unnumbered += 1
+        self.number = self.letter = ""
+        return self._scoped(f"¶{self.unnumbered}")
+
+    def item(self, value: str) -> str:
+        """A sub-item "(g)" of the current paragraph, or a roman "(ii)" of the current lettered item."""
+        roman = len(value) > 1 or (value in ROMAN_AFTER and self.letter not in ("", ROMAN_AFTER[value]))
+        if roman and self.letter:
+            return self._scoped(f"{self.number}({self.letter})({value})")
+        self.letter = value
+        return self._scoped(f"{self.number}({value})")
+
+    def _scoped(self, local: str) -> str:
+        return f"{self.scope}, {local}" if self.scope else local
+
+
+def place(label: str) -> str:
+    """A label as a reader says it: "para. 5", "preambular para. 3", "annex, para. 12", "annex, art. 16,
+    para. 1(a)"; an unnumbered paragraph keeps its "¶"."""
+    *scope, local = label.split(", ")
+    if match := re.fullmatch(r"PP(\d+)", local):
+        local = f"preambular para. {match[1]}"
+    elif local[:1].isdigit():
+        local = f"para. {local}"
+    elif local.startswith("(") and not scope:
+        local = f"para. {local}"
+    return ", ".join([*scope, local])
