@@ -85,9 +85,10 @@ def measure_layout(lines: list[str]) -> Layout:
 # A footnote call left at the end of a line by PDF extraction: "on the issue,1", "on the issue, 1", "Rights,**".
 FOOTNOTE_CALL = re.compile(r"(?<=[.,;:”’\"')\]])\s?(?:\d{1,3}|\*{1,3})$")
 # The opening of a preambular paragraph: "Recalling its", "Noting with", "Deeply concerned", "Aware that".
+# A participle followed by "of" is a noun ("Meeting of the Association"), an adjective may be ("Mindful of").
 PREAMBLE_OPENING = re.compile(
-    r"(?!United\b)(?:[A-Z][a-z]+(?:ing|ed)|Aware|Mindful|Conscious|Cognizant|Deeply|Gravely|Seriously|Strongly|"
-    r"Firmly|Fully|Desirous|Keen|Further|Also)[,]?\s+[a-z]"
+    r"(?:(?!United\b)[A-Z][a-z]+(?:ing|ed),?\s+(?!of\b)|(?:Aware|Mindful|Conscious|Cognizant|Deeply|Gravely|"
+    r"Seriously|Strongly|Firmly|Fully|Desirous|Keen|Further|Also|Convinced|Concerned|Determined),?\s+)[a-z]"
 )
 
 

@@ -135,6 +135,7 @@ def _assemble(source: str, lines: list[_Line], conventions: Conventions | None) 
     footnotes: dict[str, _Draft] = {}
     drafts: list[_Draft] = []
     current = resumable = None  # the draft being written; the last paragraph that may still go on
+    last_number = 0
     for i, line_info in enumerate(lines):
         start, end = line_info.start, line_info.end
         line = source[start:end]
@@ -151,6 +152,12 @@ def _assemble(source: str, lines: list[_Line], conventions: Conventions | None) 
                 resumable = None
             continue
         marker = Marker("table") if line_info.has_tab else classify(line)
+        if un and marker.kind == "letter" and not line.startswith("("):
+            marker = Marker("text")  # UN sub-items are "(a)"; "v. Myanmar" is the case's name running on
+        elif un and line.isdigit() and int(line) == last_number + 1:
+            marker = Marker("number", line)  # "6" where extraction lost the full stop of "6."
+        if marker.kind == "number" and marker.value.isdigit():
+            last_number = int(marker.value)
         after_blank = line_info.after_blank
         if current and not after_blank and _joins_block(current, marker, line, layout, un, source):
             current.pieces[-1][1] = end
@@ -232,8 +239,8 @@ def _ends_un_paragraph(previous: str, line: str, layout: Layout) -> bool:
     """In a UN document every paragraph ends with punctuation (a preambular one with a comma) and text
     extracted from a PDF may have no blank line between paragraphs: a short line that ends a clause ends
     its paragraph, and so does a very short unpunctuated one (a heading), unless lower case goes on."""
-    if opens_preamble(line) and not ends_open(previous):  # "Recalling its ..." after a clause or a heading
-        return True
+    if opens_preamble(line) and (ends_clause(previous) or not layout.is_full(previous)):
+        return True  # "Recalling its ..." after a clause, or after a heading
     if ends_clause(previous) and NUMBER_ONLY.fullmatch(line.strip()):
         return True
     if starts_lowercase(line):

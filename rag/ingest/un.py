@@ -27,10 +27,13 @@ MASTHEAD_ORGAN = re.compile(rf"(?:United Nations\s+)?(?P<organ>{ORGANS})(?:\s+Di
 RESOLUTION_NUMBER = re.compile(r"(?P<number>\d{1,3}/\d{1,4}(?:\s?[A-Z])?)\.(?=\s|$)")
 # The line that ends the masthead of a draft: "Austria, ...: draft resolution", "Draft decision submitted by
 # the Bureau", "Note by the Secretariat", "Russian Federation:* amendment to draft resolution A/80/L.18".
-DRAFT_LINE = re.compile(
-    r"(?:\bdraft (?:resolution|decision)s?\b|\bamendments? to\b|^Note by the\b|^Letter dated\b|"
-    r"^Report of the Secretary-General\b)",
-    re.IGNORECASE,
+DRAFT_LINE = re.compile(r"\bdraft (?:resolution|decision)s?\b|\bamendments? to\b", re.IGNORECASE)
+# "Note by the Secretariat" comes after its title.
+NOTE_LINE = re.compile(r"(?:Note|Report|Letter|Memorandum)\s+(?:by|of|from|dated)\b")
+# Masthead lines that are never part of a title.
+MASTHEAD_LINE = re.compile(
+    rf"(?:\w+(?:-\w+)? session|(?:First|Second|Third|Fourth|Fifth|Sixth) Committee|Agenda items?\b|Distr\.|Original:|"
+    rf"{ORGANS}|United Nations$|\d{{1,2}} (?:{MONTHS}) \d{{4}}$)"
 )
 # "The General Assembly," / "The Economic and Social Council:" / "The States Parties to this Convention,"
 ORGAN_LINE = re.compile(r"The\s+[A-Z][\w'’ -]{2,80}[,:]")
@@ -40,6 +43,7 @@ JOB_TOKEN = re.compile(r"\d{2}-\d{5}")
 JOB_SUFFIX = re.compile(r"\([A-Z]\)|\d{6}")  # "(E)" (the language), "161225" (the date it was processed)
 BARCODE = re.compile(r"\*\d{7,}\*")
 RULE = re.compile(r"_{5,}")
+LIST_MARK = re.compile(r"\(?(?:[a-z]|[ivx]+|\d{1,3})[.)](?:\s|$)")
 MASTHEAD_SPAN = 45  # non-blank lines from the top within which a masthead is looked for
 HEADER_REACH = 4  # lines around a page's self-identifying furniture that may repeat the title
 
@@ -62,48 +66,59 @@ def read_masthead(lines: list[str]) -> Masthead | None:
     symbol_at = next((i for i, line in enumerate(top[:12]) if SYMBOL_LINE.fullmatch(line)), None)
     if symbol_at is None or not any(UNITED_NATIONS.fullmatch(line) or DISTRIBUTION.match(line) for line in top[:12]):
         return None
-    symbol = SYMBOL_LINE.fullmatch(top[symbol_at])["symbol"]
-    title_at, number = _title_start(top)
-    if title_at is None:
+    found = _title_span(top)
+    if found is None:
         return None
-    title_end = _title_end(top, title_at)
-    title_lines = tuple(range(title_at, title_end))
-    title = collapse(" ".join(top[i] for i in title_lines))
+    start, end, masthead_end, number = found
+    title = collapse(" ".join(top[start:end]))
     if number:
         title = title.removeprefix(number + ".").strip()
-    organ = next((m["organ"] for line in top[:title_at] if (m := MASTHEAD_ORGAN.fullmatch(line))), "")
-    distr = next((m["distr"] for line in top[:title_at] if (m := DISTRIBUTION.match(line))), "")
+    head = top[:start]
+    organ = next((m["organ"] for line in head if (m := MASTHEAD_ORGAN.fullmatch(line))), "")
+    distr = next((m["distr"] for line in head if (m := DISTRIBUTION.match(line))), "")
+    symbol = SYMBOL_LINE.fullmatch(top[symbol_at])["symbol"]
     return Masthead(
         symbol=symbol,
         title=title,
-        date=_issue_date(top[:title_at]),
+        date=_issue_date(head),
         organ=organ,
         distribution=distr.capitalize(),
-        kind=_kind(symbol, top[:title_at]),
-        lines=frozenset(range(title_at)),
-        title_lines=title_lines,
+        kind=_kind(symbol, top[:masthead_end]),
+        lines=frozenset(range(masthead_end)) - frozenset(range(start, end)),
+        title_lines=tuple(range(start, end)),
     )
 
 
-def _title_start(top: list[str]) -> tuple[int | None, str]:
-    """Where the title starts: at the resolution number ("79/194. ..."), else after the line that names the
-    draft's sponsors or kind, else after the agenda item's title."""
+def _title_span(top: list[str]) -> tuple[int, int, int, str] | None:
+    """(first title line, line after the title, line after the masthead, resolution number). The title
+    starts at the resolution number ("79/194. ..."); or follows the line that names a draft's sponsors;
+    or comes before "Note by the Secretariat"; or stands just above "The General Assembly,"."""
     for i, line in enumerate(top):
         if (match := RESOLUTION_NUMBER.match(line)) and i > 3:
-            return i, match["number"]
-    organ = next((i for i, line in enumerate(top) if ORGAN_LINE.fullmatch(line)), None)
-    drafts = [i for i, line in enumerate(top[: organ or len(top)]) if DRAFT_LINE.search(line) and i > 3]
+            return i, _title_end(top, i), i, match["number"]
+    organ = next((i for i, line in enumerate(top) if ORGAN_LINE.fullmatch(line)), len(top))
+    drafts = [i for i, line in enumerate(top[:organ]) if DRAFT_LINE.search(line) and i > 3]
     if drafts:  # the last such line before the organ: the title follows it (and its wrapped tail)
         start = drafts[-1] + 1
         while start < len(top) - 1 and top[start][:1].islower():
             start += 1
-        return start, ""
-    if organ is not None and organ > 4:
-        start = organ - 1
-        while start > 4 and _is_title_line(top[start - 1]) and organ - start < 3:
-            start -= 1
-        return start, ""
-    return None, ""
+        return start, _title_end(top, start), start, ""
+    notes = [i for i, line in enumerate(top[:organ]) if NOTE_LINE.match(line) and i > 3]
+    if notes:
+        start = _title_above(top, notes[0])
+        return start, notes[0], notes[0] + 1, ""
+    if 4 < organ < len(top):
+        start = _title_above(top, organ)
+        return start, organ, start, ""
+    return None
+
+
+def _title_above(top: list[str], below: int) -> int:
+    """The first line of a title of up to three lines standing right above line `below`."""
+    start = below
+    while start > 4 and below - start < 3 and _is_title_line(top[start - 1]) and not MASTHEAD_LINE.match(top[start - 1]):
+        start -= 1
+    return start
 
 
 def _title_end(top: list[str], start: int) -> int:
@@ -111,14 +126,14 @@ def _title_end(top: list[str], start: int) -> int:
     end = start + 1
     while end < len(top) and end - start < 5 and not ORGAN_LINE.match(top[end]) and _is_title_line(top[end]):
         end += 1
-    if end < len(top) and top[start].rstrip(".").count("/") == 1 and RESOLUTION_NUMBER.fullmatch(top[start]):
+    if end < len(top) and RESOLUTION_NUMBER.fullmatch(top[start]):
         end = max(end, start + 2)  # "79/194." on its own line, the title on the next
     return end
 
 
 def _is_title_line(line: str) -> bool:
-    """A line of a title: words (not a list mark such as "(a)"), no full stop, not a rule."""
-    return bool(re.match(r"[^\W\d_]", line) and re.search(r"[^\W\d_]{3}", line)) and not line.endswith((".", ";")) and len(line) < 110
+    """A line of a title: words or a year range, not a list mark such as "(a)", no full stop."""
+    return bool(re.search(r"[^\W_]{3}", line)) and not LIST_MARK.match(line) and not line.endswith((".", ";"))
 
 
 def _issue_date(masthead: list[str]) -> str:
@@ -255,14 +270,18 @@ def _goes_on(text: str, wrap_width: int) -> bool:
 def furniture(texts: list[str], masthead: Masthead) -> set[int]:
     """Running headers and footers: page counters, job numbers, barcodes, the symbol, and the lines near
     them that repeat the title. Indices into `texts` (the non-blank lines, whitespace collapsed)."""
-    anchors = {i for i, text in enumerate(texts) if _self_identifying(text, masthead.symbol)} - masthead.lines
+    title = " " + masthead.title.lower() + " "
+    anchors = {
+        i
+        for i, text in enumerate(texts)
+        if _self_identifying(text, masthead.symbol) or _titled_symbol(text, masthead.symbol, title)
+    } - masthead.lines
     near = {
         i
         for anchor in anchors
         for i in range(max(0, anchor - HEADER_REACH), min(len(texts), anchor + HEADER_REACH + 1))
         if i not in anchors and i not in masthead.lines
     }
-    title = " " + masthead.title.lower() + " "
     repeats = Counter(texts[i] for i in near)
     found = set(anchors)
     grown = True
@@ -276,6 +295,13 @@ def furniture(texts: list[str], masthead: Masthead) -> set[int]:
                     found.add(i)
                     grown = True
     return found
+
+
+def _titled_symbol(text: str, symbol: str, title: str) -> bool:
+    """A line of the running title with the symbol beside it, as a PDF's text layer gives an odd page's
+    header: "in the context of international security A/RES/78/16"."""
+    rest = text.replace(symbol, " ").strip() if symbol in text else ""
+    return len(rest) > 3 and _is_title_line(rest) and f" {collapse(rest).lower()} " in title
 
 
 def _self_identifying(text: str, symbol: str) -> bool:
