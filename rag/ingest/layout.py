@@ -87,17 +87,20 @@ FOOTNOTE_CALL = re.compile(r"(?<=[.,;:”’\"')\]])\s?(?:\d{1,3}|\*{1,3})$")
 # The opening of a preambular paragraph: "Recalling its", "Noting with", "Deeply concerned", "Aware that".
 # A participle followed by "of" is a noun ("Meeting of the Association"), an adjective may be ("Mindful of").
 PREAMBLE_OPENING = re.compile(
-    r"(?:(?!United\b)[A-Z][a-z]+(?:ing|ed),?\s+(?!of\b)|(?:Aware|Mindful|Conscious|Cognizant|Deeply|Gravely|"
-    r"Seriously|Strongly|Firmly|Fully|Desirous|Keen|Further|Also|Convinced|Concerned|Determined),?\s+)[a-z]"
+    r"(?:(?!United\b)[A-Z][a-z]+ing,?\s+(?!of\b)(?=[A-Za-z])|[A-Z][a-z]+ed,?\s+(?!of\b)[a-z]|(?:Aware|Mindful|Conscious|Cognizant|Deeply|Gravely|"
+    r"Seriously|Strongly|Firmly|Fully|Desirous|Keen|Further|Also|Convinced|Concerned|Determined),?\s+[a-z])"
 )
+
+
+def without_call(text: str) -> str:
+    """The text without closing markup and a footnote call at its end: "on the issue, 1" -> "on the issue,"."""
+    return TRAILING_MARKUP.sub("", FOOTNOTE_CALL.sub("", TRAILING_MARKUP.sub("", text.rstrip())))
 
 
 def ends_clause(text: str) -> bool:
     """True when a UN paragraph could end here: a preambular one ends with a comma, an operative one with
     a semicolon or full stop (a footnote call after it aside)."""
-    core = FOOTNOTE_CALL.sub("", TRAILING_MARKUP.sub("", text.rstrip()))
-    core = TRAILING_MARKUP.sub("", core)
-    return core[-1:] in {".", ",", ";", ":", "?", "!"}
+    return without_call(text)[-1:] in {".", ",", ";", ":", "?", "!"}
 
 
 def opens_preamble(line: str) -> bool:

@@ -18,6 +18,7 @@ from rag.ingest.layout import (
     measure_layout,
     opens_preamble,
     starts_lowercase,
+    without_call,
 )
 from rag.ingest.markers import Marker, classify, marker_length
 from rag.ingest.numbering import NUMBER_ONLY, Labeller, Scopes, heading_levels, restarting
@@ -128,16 +129,22 @@ def _lines(source: str):
 
 def _assemble(source: str, lines: list[_Line], conventions: Conventions | None) -> list[_Draft]:
     """Group lines into drafts, joining paragraphs that run across blank lines, page breaks and footnotes."""
-    layout = measure_layout(source.split("\n"))
     un = conventions is not None
     roles = conventions.roles if un else {}
     footnote_of = {i: label for label, members in conventions.footnotes for i in members} if un else {}
+    # A UN document's width is its body's: mastheads, running heads and footnotes are short lines.
+    body = [source[line.start : line.end] for i, line in enumerate(lines) if i not in roles and i not in footnote_of]
+    layout = measure_layout(body) if un else measure_layout(source.split("\n"))
     footnotes: dict[str, _Draft] = {}
     drafts: list[_Draft] = []
     current = resumable = None  # the draft being written; the last paragraph that may still go on
     last_number = 0
+    tails = conventions.tails if un else {}
     for i, line_info in enumerate(lines):
         start, end = line_info.start, line_info.end
+        if i in tails:  # the job number run into the line is page furniture
+            drafts.append(_role_draft("furniture", end - tails[i], end, ""))
+            end = start + len(source[start : end - tails[i]].rstrip())
         line = source[start:end]
         if i in footnote_of:
             current = _add_footnote(footnotes, drafts, footnote_of[i], start, end, line)
@@ -247,8 +254,8 @@ def _ends_un_paragraph(previous: str, line: str, layout: Layout) -> bool:
         return False
     if not layout.wrap_width:
         return True
-    if ends_clause(previous):
-        return not layout.is_full(previous)
+    if ends_clause(previous):  # a comma ends a preambular paragraph only before the next one's opening
+        return not layout.is_full(previous) and not without_call(previous).endswith(",")
     return len(previous.strip()) < HEADING_WIDTH * layout.wrap_width
 
 

@@ -167,6 +167,7 @@ class Conventions:
     masthead: Masthead
     roles: dict[int, str]  # "masthead", "title", "organ", "furniture", "rule", "closing"
     footnotes: list[tuple[str, list[int]]]  # (footnote number or "*", its lines), in reading order
+    tails: dict[int, int]  # line -> length of a job number that extraction glued to its end ("... 25-17780")
 
 
 def read_conventions(lines: list[str], page_breaks: list[bool], wrap_width: int) -> Conventions | None:
@@ -194,7 +195,21 @@ def read_conventions(lines: list[str], page_breaks: list[bool], wrap_width: int)
     for area in _footnote_areas(texts, roles, page_breaks):
         roles[area[0]] = "rule"
         footnotes += _footnotes(area[1:], texts, wrap_width)
-    return Conventions(masthead, roles, footnotes)
+    return Conventions(masthead, roles, footnotes, _glued_job_numbers(lines, roles, masthead))
+
+
+def _glued_job_numbers(lines: list[str], roles: dict[int, str], masthead: Masthead) -> dict[int, int]:
+    """Text extraction sometimes runs the page footer's job number into the last line of the page."""
+    furniture = sorted(i for i, role in roles.items() if role in ("masthead", "furniture"))
+    job = next((m[0] for i in furniture if (m := JOB_TOKEN.search(lines[i]))), "")
+    if not job:
+        return {}
+    tails = {}
+    for i, line in enumerate(lines):
+        stripped = line.rstrip()
+        if i not in roles and stripped.endswith(" " + job):
+            tails[i] = len(job)
+    return tails
 
 
 def _footnote_areas(texts: list[str], roles: dict[int, str], page_breaks: list[bool]) -> list[list[int]]:
