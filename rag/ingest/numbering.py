@@ -16,13 +16,13 @@ STYLES = (
     ("part", re.compile(r"Part\s+(?:[IVX]+|one|two|three|four|five|six|seven|eight|nine|ten)\b", re.IGNORECASE)),
     ("chapter", re.compile(r"Chapter\s+[IVXLC\d]+\b")),
     ("roman", re.compile(r"[IVXL]+(?:\.\s|\.?$|\s+(?=[A-Z]))")),
-    ("capital", re.compile(r"[A-H]\.\s")),
+    ("capital", re.compile(r"[A-H](?:\.\s|\.?$|\s+(?=[A-Z]))")),
     ("article", ARTICLE),
     ("number", re.compile(r"\d{1,2}\.\s")),
 )
 # A heading that is only its number ("Article 16", "Chapter I", "Annex II"); its title is the next line.
 NUMBER_ONLY = re.compile(
-    r"(?:Annex(?:\s+[IVXLC\d]+)?|Part\s+\w+|Chapter\s+[IVXLC\d]+|Article\s+\d{1,3}(?:\s?(?:bis|ter))?|[IVXL]+)\.?",
+    r"(?:Annex(?:\s+[IVXLC\d]+)?|Part\s+\w+|Chapter\s+[IVXLC\d]+|Article\s+\d{1,3}(?:\s?(?:bis|ter))?|[IVXL]+|[A-H])\.?",
     re.IGNORECASE,
 )
 ROMAN_AFTER = {"i": "h", "v": "u", "x": "w"}  # "(i)" is the letter i only right after "(h)"
@@ -50,46 +50,62 @@ def heading_levels(titles: list[str]) -> list[int]:
     return levels
 
 
+LEVELS = ("part", "section", "article")  # the scopes inside an annex (or the body), outermost first
+
+
 class Scopes:
-    """The numbering context of each unit: its annex, roman-numbered section and article. An annex always
-    numbers its paragraphs on its own; sections and articles do when each of them numbers from 1 (the
-    parts of an omnibus resolution, the articles of a convention), not when the numbering runs on across
-    them (notes on several articles)."""
+    """The numbering context of each unit: its annex, lettered part ("A", "B" of an omnibus resolution),
+    roman-numbered section and article. An annex always numbers its paragraphs on its own; parts,
+    sections and articles do when each of them numbers from 1 (the sections of an omnibus resolution, the
+    articles of a convention), not when the numbering runs on across them (notes on several articles)."""
 
     def __init__(self):
-        self.annex = self.section = self.article = ""
+        self.annex = ""
+        self.inner = dict.fromkeys(LEVELS, "")
+        self.order: list[str] = []
 
     def heading(self, title: str) -> None:
         style = heading_style(title)
+        mark = title.split(".")[0].split()[0] if title.split() else ""
         if style == "annex":
             number = ANNEX.match(title)["number"]
             nested = self.annex == "annex" and not number  # the annex of an annexed convention
             self.annex = "annex, annex" if nested else "annex" + (f" {number}" if number else "")
-            self.section = self.article = ""
+            self.inner = dict.fromkeys(LEVELS, "")
+        elif style == "capital":
+            self._enter("part", mark)
         elif style == "roman":
-            self.section = "sect. " + title.split(".")[0].split()[0]
-            self.article = ""
+            self._enter("section", "sect. " + mark)
         elif article := ARTICLE.match(title):
-            self.article = f"art. {article['number']}"
+            self._enter("article", f"art. {article['number']}")
+
+    def _enter(self, level: str, name: str) -> None:
+        """Open a scope at `level`; the scopes inside it close. Which holds which is the document's own
+        order: the style met first is the outer one (parts A, B holding sections I, II, or the reverse)."""
+        if level not in self.order:
+            self.order.append(level)
+        self.inner[level] = name
+        for inner in self.order[self.order.index(level) + 1 :]:
+            self.inner[inner] = ""
 
     @property
-    def context(self) -> tuple[str, str, str]:
-        return self.annex, self.section, self.article
+    def context(self) -> tuple[str, ...]:
+        return (self.annex, *self.inner.values())
 
 
-def restarting(numbers: list[tuple[tuple[str, str, str], int]]) -> set[tuple[str, str]]:
-    """Which (annex, "section"/"article") pairs number from 1 in each of at least two of their sections or
+def restarting(numbers: list[tuple[tuple[str, ...], int]]) -> set[tuple[str, str]]:
+    """Which (annex, level) pairs number from 1 in each of at least two of their parts, sections or
     articles, given the (context, number) of each numbered paragraph in reading order."""
-    first: dict[tuple[str, str, str], int] = {}
+    first: dict[tuple[str, ...], int] = {}
     for context, number in numbers:
         first.setdefault(context, number)
     found = set()
-    for level, kind in ((1, "section"), (2, "article")):
+    for position, level in enumerate(LEVELS, start=1):
         starts: dict[str, list[int]] = {}
         for context, number in first.items():
-            if context[level]:
+            if context[position]:
                 starts.setdefault(context[0], []).append(number)
-        found |= {(annex, kind) for annex, ns in starts.items() if len(ns) >= 2 and set(ns) == {1}}
+        found |= {(annex, level) for annex, ns in starts.items() if len(ns) >= 2 and set(ns) == {1}}
     return found
 
 
@@ -105,12 +121,11 @@ class Labeller:
         self.number = ""  # the operative paragraph the next sub-items belong to
         self.letter = ""  # the lettered sub-item the next roman ones belong to
 
-    def enter(self, context: tuple[str, str, str]) -> None:
-        """The unit about to be labelled stands in this (annex, section, article) context."""
-        annex, section, article = context
-        section = section if (annex, "section") in self.restarts else ""
-        article = article if (annex, "article") in self.restarts else ""
-        scope = ", ".join(p for p in (annex, section, article) if p)
+    def enter(self, context: tuple[str, ...]) -> None:
+        """The unit about to be labelled stands in this (annex, part, section, article) context."""
+        annex, *inner = context
+        scoped = [name for level, name in zip(LEVELS, inner, strict=True) if (annex, level) in self.restarts]
+        scope = ", ".join(p for p in (annex, *scoped) if p)
         if scope != self.scope:
             self.scope = scope
             self.preamble = False

@@ -32,6 +32,7 @@ LINE = re.compile(r"[^\n]*\n?")
 MAX_HEADING_CHARS = 130
 MAX_NUMBERED_HEADING_CHARS = 80
 MAX_UN_HEADING_CHARS = 300  # a UN heading may wrap: "United Nations Convention against Cybercrime; ..."
+SECTION_MARK = re.compile(r"[A-H]|[IVXL]+\.?")  # "A", "II": a part or section of a resolution, alone on its line
 HEADING_WIDTH = 0.55  # share of the line width under which an unpunctuated line is a heading, not a line
 
 
@@ -182,7 +183,7 @@ def _assemble(source: str, lines: list[_Line], conventions: Conventions | None) 
         if marker.bullet_end:
             drafts.append(_markup(start, marker.bullet_end, line))
         current = _Draft(_kind_of(marker), marker, [[start + marker.bullet_end, end]], line)
-        current.parent = _list_parent(drafts, current, source)
+        current.parent = None if un else _list_parent(drafts, current, source)
         drafts.append(current)
         if current.kind in ("paragraph", "item"):
             resumable = current
@@ -344,7 +345,7 @@ def _mark_un_headings(drafts: list[_Draft], source: str) -> None:
         text = draft.text(source)
         if draft.kind != "paragraph" or draft.role or draft.marker.kind != "text" or len(text) > MAX_UN_HEADING_CHARS:
             continue
-        if is_title_like(text) and not ends_clause(text):
+        if (is_title_like(text) and not ends_clause(text)) or SECTION_MARK.fullmatch(text):
             draft.kind = "heading"
     for i in range(len(drafts) - 2, -1, -1):
         first, second = drafts[i], drafts[i + 1]
