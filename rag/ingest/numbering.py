@@ -96,17 +96,21 @@ class Scopes:
 def restarting(numbers: list[tuple[tuple[str, ...], int]]) -> set[tuple[str, str]]:
     """Which (annex, level) pairs number from 1 in each of at least two of their parts, sections or
     articles, given the (context, number) of each numbered paragraph in reading order."""
-    first: dict[tuple[str, ...], int] = {}
-    for context, number in numbers:
-        first.setdefault(context, number)
     found = set()
     for position, level in enumerate(LEVELS, start=1):
-        starts: dict[str, list[int]] = {}
-        for context, number in first.items():
+        first: dict[tuple[str, str], int] = {}
+        for context, number in numbers:
             if context[position]:
-                starts.setdefault(context[0], []).append(number)
-        found |= {(annex, level) for annex, ns in starts.items() if len(ns) >= 2 and set(ns) == {1}}
+                first.setdefault((context[0], context[position]), number)
+        starts: dict[str, set[int]] = {}
+        for (annex, _), number in first.items():
+            starts.setdefault(annex, set()).add(number)
+        found |= {(annex, level) for annex, ns in starts.items() if ns == {1} and _count(first, annex) >= 2}
     return found
+
+
+def _count(first: dict[tuple[str, str], int], annex: str) -> int:
+    return sum(1 for key in first if key[0] == annex)
 
 
 class Labeller:

@@ -20,7 +20,7 @@ from lxml import etree
 
 from rag.errors import DocumentsError
 from rag.ingest.formats import Extracted
-from rag.ingest.formats.html import inline_markup, list_number
+from rag.ingest.formats.html import inline_markup, join_blocks, list_number
 from rag.ingest.layout import collapse
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -74,8 +74,8 @@ def read_docx(path: Path) -> Extracted:
     blocks = [text for element in _blocks(document.element.body) for text in _render(element, context)]
     calls = list(context.calls.items())
     notes = [f"<sup>{n}</sup> {_note_text(context.footnotes.get(note_id), context)}" for note_id, n in calls]
-    text = "\n\n".join(blocks + (["---", *notes] if notes else []))
-    return Extracted(_tidy(text), stored=True)
+    # Every block is whitespace-collapsed, so the text has no carriage returns and no trailing spaces.
+    return Extracted(join_blocks(blocks + (["---", *notes] if notes else [])), stored=True)
 
 
 def _open(path: Path):
@@ -101,11 +101,6 @@ def _unreadable(path: Path, reason: str) -> DocumentsError:
         f"{path.name} is not a readable Word .docx file ({reason}); save it again from Word as .docx, "
         "without a password, or remove it from the folder."
     )
-
-
-def _tidy(text: str) -> str:
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    return "\n".join(line.rstrip() for line in lines).strip("\n") + "\n" if text.strip() else ""
 
 
 def _context(part) -> _Context:

@@ -46,7 +46,18 @@ def read_html(path: Path) -> Extracted:
     writer = _Writer()
     _walk(_content_root(soup), writer, frozenset())
     writer.flush()
-    return Extracted("\n\n".join(writer.blocks) + "\n" if writer.blocks else "", stored=True)
+    return Extracted(join_blocks(writer.blocks), stored=True)
+
+
+def join_blocks(blocks: list[str]) -> str:
+    """Blocks apart by a blank line, but consecutive bullet items on consecutive lines, as Markdown writes a
+    list: after a blank line the paragraph model reads "- " below an unfinished sentence ("...; and", or a
+    lower-case item) as a stray mark where a page break cut the paragraph, and would join the items."""
+    text = ""
+    for i, block in enumerate(blocks):
+        bullets = i > 0 and block.startswith("- ") and blocks[i - 1].startswith("- ")
+        text += ("\n" if bullets else "\n\n" if i else "") + block
+    return text + "\n" if text else ""
 
 
 def decode_html(data: bytes) -> str:
