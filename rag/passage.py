@@ -2,6 +2,8 @@
 
 from dataclasses import asdict, dataclass
 
+from rag.citations import page_phrase
+
 
 @dataclass(frozen=True)
 class SameAs:
@@ -32,11 +34,15 @@ class Passage:
     highlights: tuple[tuple[int, int], ...] = ()  # character ranges of `text` that best answer the query
     same_as: tuple[SameAs, ...] = ()  # the same language in other documents
     weak: bool = False  # shown only as the nearest match to a question the documents do not answer
+    pages: tuple[int, ...] = ()  # the pages (from 1) it is printed on, where the source has pages
+    original_url: str = ""  # the original PDF opened at its page ("/original/<doc>#page=17"); "" otherwise
 
     @property
     def reference(self) -> str:
-        """The full citation line: "WSIS+10 Outcome Document · 1.1 Bridging Digital Divides · para. 32"."""
-        return " · ".join(part for part in (self.doc_short_name, self.section.split(" > ")[-1], self.place) if part)
+        """The full citation line: "WSIS+10 Outcome Document · 1.1 Bridging Digital Divides · para. 32", with
+        the page where the source has pages ("A/RES/79/194 · preambular para. 3 · p. 1")."""
+        parts = (self.doc_short_name, self.section.split(" > ")[-1], self.place, page_phrase(self.pages))
+        return " · ".join(part for part in parts if part)
 
     def quote_with_citation(self) -> str:
         """The quote ready to paste into a document: the verbatim text, then its citation."""
@@ -49,6 +55,7 @@ class Passage:
         data["rows"] = [list(cells) for cells in self.rows]
         data["highlights"] = [list(span) for span in self.highlights]
         data["same_as"] = [asdict(twin) for twin in self.same_as]
+        data["pages"] = list(self.pages)
         data["reference"] = self.reference
         return data
 

@@ -88,5 +88,5 @@ def _retriever(name: str, index: Index, docs_dir: Path, scratch: Path) -> Retrie
         return TutorialBaseline(texts, index.embedder)
     if name in BUILD_ABLATIONS:  # an index built differently, in a scratch folder
         report = build(docs_dir, scratch, embedder=index.embedder, **BUILD_ABLATIONS[name])
-        return retriever_for(Index(load(report.folder), embedder=index.embedder), DEFAULT)
+        return retriever_for(Index(load(report.folder), embedder=index.embedder, docs_dir=docs_dir), DEFAULT)
     return retriever_for(index, {**SETTINGS, **ABLATIONS}[name])

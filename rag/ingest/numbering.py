@@ -171,8 +171,6 @@ def place(label: str) -> str:
     *scope, local = label.split(", ")
     if match := re.fullmatch(r"PP(\d+)", local):
         local = f"preambular para. {match[1]}"
-    elif local[:1].isdigit():
-        local = f"para. {local}"
-    elif local.startswith("(") and not scope:
+    elif local[:1].isdigit() or (local.startswith("(") and not scope):
         local = f"para. {local}"
     return ", ".join([*scope, local])

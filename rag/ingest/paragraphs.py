@@ -22,7 +22,7 @@ from rag.ingest.layout import (
 )
 from rag.ingest.markers import Marker, classify, marker_length
 from rag.ingest.numbering import NUMBER_ONLY, Labeller, Scopes, heading_levels, restarting
-from rag.ingest.un import Conventions, read_conventions
+from rag.ingest.un import Conventions, Masthead, read_conventions
 
 PARSER_VERSION = "3"
 
@@ -70,6 +70,11 @@ class _Draft:
 
 def parse(doc_id: str, source: str) -> list[Unit]:
     """All units of a document, in reading order."""
+    return parse_document(doc_id, source)[0]
+
+
+def parse_document(doc_id: str, source: str) -> tuple[list[Unit], Masthead | None]:
+    """All units of a document in reading order, and its UN masthead if it has one."""
     lines = list(_lines(source))
     conventions = _conventions(source, lines)
     drafts = _assemble(source, lines, conventions)
@@ -79,10 +84,11 @@ def parse(doc_id: str, source: str) -> list[Unit]:
         _assign_un_labels(drafts, source)
     else:
         _assign_labels(drafts, source)
-    return [
+    units = [
         Unit(doc_id, i, d.kind, d.label, d.section, d.text(source), _merge(d.pieces, source), d.level, _rows(d, source))
         for i, d in enumerate(drafts)
     ]
+    return units, conventions.masthead if conventions else None
 
 
 def conventions_of(source: str) -> Conventions | None:
@@ -349,16 +355,17 @@ def _mark_un_headings(drafts: list[_Draft], source: str) -> None:
             draft.kind = "heading"
     for i in range(len(drafts) - 2, -1, -1):
         first, second = drafts[i], drafts[i + 1]
-        if first.kind == second.kind == "heading" and not first.role and not second.role:
-            if NUMBER_ONLY.fullmatch(heading_title(first.text(source))) and heading_style_is_plain(second, source):
-                first.pieces += second.pieces
-                del drafts[i + 1]
+        both_headings = first.kind == second.kind == "heading" and not first.role and not second.role
+        if both_headings and NUMBER_ONLY.fullmatch(heading_title(first.text(source))) and _is_plain(second, source):
+            first.pieces += second.pieces
+            del drafts[i + 1]
     headings = [d for d in drafts if d.kind == "heading" and not d.role]
     for draft, level in zip(headings, heading_levels([heading_title(d.text(source)) for d in headings]), strict=True):
         draft.level = level
 
 
-def heading_style_is_plain(draft: _Draft, source: str) -> bool:
+def _is_plain(draft: _Draft, source: str) -> bool:
+    """A heading without a number of its own: the title of the "Article 16" above it."""
     return not NUMBER_ONLY.match(heading_title(draft.text(source)))
 
 

@@ -116,7 +116,9 @@ def _title_span(top: list[str]) -> tuple[int, int, int, str] | None:
 def _title_above(top: list[str], below: int) -> int:
     """The first line of a title of up to three lines standing right above line `below`."""
     start = below
-    while start > 4 and below - start < 3 and _is_title_line(top[start - 1]) and not MASTHEAD_LINE.match(top[start - 1]):
+    while start > 4 and below - start < 3 and _is_title_line(top[start - 1]):
+        if MASTHEAD_LINE.match(top[start - 1]):
+            break
         start -= 1
     return start
 

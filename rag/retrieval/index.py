@@ -6,9 +6,9 @@ import threading
 from dataclasses import replace
 from pathlib import Path
 
-from rag.citations import citation, label_phrase, source_url
+from rag.citations import citation, label_phrase, original_url, pages_of, source_url
 from rag.errors import IndexStoreError, QueryError
-from rag.ingest.folder import Document
+from rag.ingest.folder import Document, read_text
 from rag.ingest.paragraphs import Unit
 from rag.passage import Answer, Passage, SameAs
 from rag.retrieval.fusion import DEFAULT, Settings
@@ -35,8 +35,9 @@ def default_index_dir() -> Path:
 class Index:
     """A loaded index over one documents folder. Load once, search many times, from any thread."""
 
-    def __init__(self, stored: files.StoredIndex, *, embedder: Embedder | None = None):
+    def __init__(self, stored: files.StoredIndex, *, embedder: Embedder | None = None, docs_dir: Path | None = None):
         self._stored = stored
+        self._docs_dir = docs_dir if docs_dir is not None else default_docs_dir()
         self._embedder = embedder
         self._embedder_lock = threading.Lock()
         self._ranker = Ranker(stored, lambda text: self.embedder.embed([text]))
@@ -69,7 +70,7 @@ class Index:
                     embedder = embedder or Embedder()
                     report = build(docs, folder, embedder=embedder, progress=progress)
                     stored = files.load(report.folder)
-        return cls(stored, embedder=embedder)
+        return cls(stored, embedder=embedder, docs_dir=docs)
 
     @property
     def documents(self) -> list[Document]:
@@ -82,6 +83,19 @@ class Index:
     def document(self, doc_id: str) -> Document:
         self._check_docs([doc_id])
         return self._stored.documents[doc_id]
+
+    def text(self, doc_id: str) -> str:
+        """The text a document's spans point into: the file itself for .txt and .md, else the text the index
+        extracted from the PDF, Word file or web page."""
+        self._check_docs([doc_id])
+        if doc_id in self._stored.texts:
+            return self._stored.texts[doc_id]
+        return read_text(self._docs_dir / self._stored.documents[doc_id].file)
+
+    def original(self, doc_id: str) -> Path:
+        """The document's original file in the documents folder (for serving a PDF as it was published)."""
+        self._check_docs([doc_id])
+        return self._docs_dir / self._stored.documents[doc_id].file
 
     def units(self, doc_id: str) -> list[Unit]:
         """Every unit of a document in reading order (headings and markup included), for display."""
@@ -143,6 +157,7 @@ class Index:
         if ranking.query_vector is not None and sentences:
             similarities = self._sentence_matrix[sentences] @ ranking.query_vector[0]
         spans = [(self._stored.sentences[i].start, self._stored.sentences[i].end) for i in sentences]
+        pages = pages_of(document, unit)
         return Passage(
             doc_id=unit.doc_id,
             doc_title=document.title,
@@ -159,6 +174,8 @@ class Index:
             rows=unit.rows,
             highlights=highlights(unit.text, spans, similarities, query, ranking.phrases),
             same_as=self._twins_of(row),
+            pages=pages,
+            original_url=original_url(document, pages),
         )
 
     def _twins_of(self, row: int) -> tuple[SameAs, ...]:

@@ -12,18 +12,28 @@ from rag.ingest.folder import Document
 from rag.ingest.paragraphs import Unit, heading_title
 
 PARAGRAPH_CUES = (
-    r"(?:operative|preambular|sub-?)?\s*paragraphs?|paras?\.?|§+|¶|\bop\b|\bpp\b|items?|points?|observations?|"
-    r"questions?|\bno\.|\bnumber"
+    r"(?:operative|preambular|sub-?)?\s*paragraphs?|paras?\.?|§+|¶|\bop(?=\s?\d|\b)|\bpp(?=\s?\d|\b)|items?|"
+    r"points?|observations?|questions?|\bno\.|\bnumber"
 )
 SUFFIX = r"(?:\s?(?:bis|ter|quater|quinquies|sexies|septies|octies|novies|decies))?(?:\.?alt\d*)?"
 PARAGRAPH_REFERENCE = re.compile(
-    rf"(?P<cue>{PARAGRAPH_CUES})\s*\(?\s*(?P<label>\d{{1,3}}{SUFFIX}(?:\s?\([a-z]\))?)\s*\)?(?![\w/.])",
+    rf"(?P<cue>{PARAGRAPH_CUES})\s*\(?\s*(?P<label>\d{{1,3}}{SUFFIX}(?:\s?\((?:[a-z]|[ivx]{{1,4}})\))*)\s*\)?"
+    r"(?![\w/.])",
     re.IGNORECASE,
 )
-SECTION_NUMBER = re.compile(r"\b(?:section|chapter|part)\s+(\d{1,2}(?:\.\d{1,2})*)\b", re.IGNORECASE)
+# Where a numbered paragraph stands: "annex para 12", "annex II, paragraph 3", "article 16, paragraph 1",
+# "section II, para. 3"; without any of these the body's own paragraph is meant.
+ANNEX_SCOPE = re.compile(r"\bannex(?:\s+(?P<number>[ivxlc]+|\d{1,2}|[a-h])\b)?", re.IGNORECASE)
+ARTICLE_SCOPE = re.compile(r"\bart(?:icle|\.)?\s*(?P<number>\d{1,3})\b", re.IGNORECASE)
+SECTION_SCOPE = re.compile(r"\bsect(?:ion|\.)?\s+(?P<number>[ivxl]+|[a-h])\b", re.IGNORECASE)
+SECTION_NUMBER = re.compile(
+    r"\b(?:section|chapter|part|article)\s+(\d{1,3}(?:\.\d{1,2})*|[ivxl]+)\b(?!\s*,?\s*(?:para|§|¶))", re.IGNORECASE
+)
 ANNEX = re.compile(r"\bannex\s+([0-9ivx]{1,4})\b", re.IGNORECASE)
 SECTION_CUE = re.compile(r"\b(?:section|chapter|part|heading|annex)\b", re.IGNORECASE)
-LEADING_NUMBER = re.compile(r"^\s*(?:annex\s+)?([0-9ivx]+(?:\.\d+)*)\.?[\s:]", re.IGNORECASE)
+LEADING_NUMBER = re.compile(
+    r"^\s*(?:annex\s+|article\s+|chapter\s+|section\s+)?([0-9ivx]+(?:\.\d+)*)\.?(?:[\s:]|$)", re.IGNORECASE
+)
 NON_WORD = re.compile(r"[^\w+/]+")
 REFERABLE = ("paragraph", "item", "table")  # what "paragraph 12" or a section can mean; never a footnote
 
@@ -36,6 +46,15 @@ def plain(text: str) -> str:
 def label_key(label: str) -> str:
     """A label in comparable form: "20 quater" -> "20quater", "43.ALT" -> "43alt", "48 (a)" -> "48(a)"."""
     return re.sub(r"[\s.]", "", label.lower())
+
+
+def local_label(label: str) -> str:
+    """A label without its scope: "annex, art. 16, 1(a)" -> "1(a)"."""
+    return label.rsplit(", ", 1)[-1]
+
+
+def scope_of(label: str) -> str:
+    return label.rsplit(", ", 1)[0].lower() if ", " in label else ""
 
 
 @dataclass(frozen=True)
@@ -54,9 +73,11 @@ class ReferenceResolver:
             key=lambda pair: -len(pair[0]),
         )
         self._by_label: dict[str, list[int]] = {}
+        self._by_local: dict[str, list[int]] = {}  # by the label within its annex or article
         for row, unit in enumerate(units):
             if unit.kind in REFERABLE:
                 self._by_label.setdefault(label_key(unit.label), []).append(row)
+                self._by_local.setdefault(label_key(local_label(unit.label)), []).append(row)
         self._sections = [row for row, unit in enumerate(units) if unit.kind == "heading" and unit.level > 0]
 
     def resolve(self, query: str) -> Reference:
@@ -83,7 +104,9 @@ class ReferenceResolver:
 
     def _paragraphs(self, query: str, docs: tuple[str, ...], section: int | None) -> list[int]:
         for match in PARAGRAPH_REFERENCE.finditer(query):
-            rows = self._by_label.get(label_key(match["label"]), [])
+            preambular = re.match(r"(?:pp|preambular)", match["cue"].strip(), re.IGNORECASE)
+            local = ("pp" if preambular else "") + label_key(match["label"])
+            rows = self._in_scope(self._by_local.get(local, []), query)
             nested = [
                 r for key, rs in self._by_label.items() if key.endswith(f"({label_key(match['label'])})") for r in rs
             ]
@@ -93,6 +116,25 @@ class ReferenceResolver:
             if rows:
                 return rows
         return []
+
+    def _in_scope(self, rows: list[int], query: str) -> list[int]:
+        """The rows whose annex, section and article are the ones the query names; with none named, the
+        body's own paragraphs where a document has them."""
+        wanted = []
+        if annex := ANNEX_SCOPE.search(query):
+            wanted.append("annex" + (f" {annex['number'].lower()}" if annex["number"] else ""))
+        if article := ARTICLE_SCOPE.search(query):
+            wanted.append(f"art. {article['number']}")
+        if section := SECTION_SCOPE.search(query):
+            wanted.append(f"sect. {section['number'].lower()}")
+        if not wanted:
+            body = [r for r in rows if not scope_of(self._units[r].label)]
+            unscoped_docs = {self._units[r].doc_id for r in body}
+            return body + [r for r in rows if self._units[r].doc_id not in unscoped_docs]
+        scoped = [r for r in rows if all(_has_scope(scope_of(self._units[r].label), w) for w in wanted)]
+        if scoped or any(scope_of(self._units[r].label) for r in rows):
+            return scoped
+        return rows  # documents that do not scope their labels (an annex numbered on from the body)
 
     def _narrow(self, rows: list[int], docs: tuple[str, ...], section: int | None) -> list[int]:
         if docs:
@@ -167,3 +209,11 @@ class ReferenceResolver:
                 if self._units[r].doc_id == unit.doc_id
             ]
         return list(dict.fromkeys(result))
+
+
+def _has_scope(scope: str, wanted: str) -> bool:
+    """"annex" is named by "annex" or "annex i" when the document has one annex; "art. 16" exactly."""
+    parts = scope.split(", ")
+    if wanted == "annex":
+        return any(part.startswith("annex") for part in parts)
+    return wanted in parts

@@ -9,8 +9,8 @@ import faiss
 import numpy as np
 
 from rag.errors import IndexStoreError
-from rag.ingest.folder import catalog_sha256, describe, document_files, file_sha256, read_catalog, read_text
-from rag.ingest.paragraphs import BODY_KINDS, PARSER_VERSION, parse
+from rag.ingest.folder import catalog_sha256, describe, document_files, file_sha256, read_catalog, read_documents
+from rag.ingest.paragraphs import BODY_KINDS, PARSER_VERSION, parse_document
 from rag.store import files
 from rag.store.agreed import SHINGLE, THRESHOLD, same_language
 from rag.store.chunking import CHUNKER_VERSION, Chunk, chunk_units, lexical_text, sentence_chunks
@@ -31,6 +31,7 @@ class BuildReport:
     reused: int  # distinct texts whose vectors came from the previous build
     seconds: float
     folder: Path
+    skipped: dict[str, str]  # file name -> why it could not be read
 
 
 def expected_manifest(docs_dir: Path) -> dict:
@@ -66,11 +67,14 @@ def build(
     began = time.perf_counter()
     manifest = expected_manifest(docs_dir)
     catalog = read_catalog(docs_dir)
-    documents, units = {}, []
-    for path in document_files(docs_dir):
-        doc_units = parse(path.stem, read_text(path))
-        documents[path.stem] = describe(path, doc_units, catalog.get(path.stem, {}))
+    readable, skipped = read_documents(docs_dir)
+    documents, units, texts = {}, [], {}
+    for path, extracted in readable.items():
+        doc_units, masthead = parse_document(path.stem, extracted.text)
+        documents[path.stem] = describe(path, extracted, doc_units, catalog.get(path.stem, {}), masthead)
         units.extend(doc_units)
+        if extracted.stored:  # a PDF's, Word file's or web page's text: quotes and spans point into it
+            texts[path.stem] = extracted.text
     repairer = OcrRepairer([u.text for u in units]) if repair_ocr else None
     chunks, sentences = _repaired(chunk_units(units), repairer), _repaired(sentence_chunks(units), repairer)
     vectors, embedded, reused = _vectors([c.text for c in chunks + sentences], index_dir, embedder, progress)
@@ -80,9 +84,12 @@ def build(
         lexical_texts = [repairer.repaired(text, keep_original=True) for text in lexical_texts]
     lexical = LexicalIndex.build(lexical_texts, stem=stem)
     manifest["counts"] = {"documents": len(documents), "units": len(units), "chunks": len(chunks)}
+    manifest["skipped"] = skipped
     manifest["built_at"] = time.strftime("%Y-%m-%dT%H:%M:%S%z")
     same_as = same_language(units, BODY_KINDS)
-    stored = files.StoredIndex(manifest, documents, units, chunks, dense, lexical, sentences, sentence_vectors, same_as)
+    stored = files.StoredIndex(
+        manifest, documents, units, chunks, dense, lexical, sentences, sentence_vectors, same_as, texts
+    )
     folder = files.save(index_dir, stored)
     seconds = time.perf_counter() - began
     log.info(
@@ -93,7 +100,9 @@ def build(
         len(chunks),
         seconds,
     )
-    return BuildReport(len(documents), len(units), len(chunks), len(sentences), embedded, reused, seconds, folder)
+    return BuildReport(
+        len(documents), len(units), len(chunks), len(sentences), embedded, reused, seconds, folder, skipped
+    )
 
 
 def _repaired(chunks: list[Chunk], repairer: OcrRepairer | None) -> list[Chunk]:

@@ -31,7 +31,7 @@ from rag.ingest.paragraphs import Unit
 from rag.store.chunking import Chunk
 from rag.store.lexical import LexicalIndex
 
-FORMAT = 2  # what a build folder holds; a different format is rebuilt
+FORMAT = 3  # what a build folder holds; a different format is rebuilt
 CURRENT = "CURRENT"
 
 
@@ -46,6 +46,7 @@ class StoredIndex:
     sentences: list[Chunk]
     sentence_vectors: faiss.Index
     same_as: list[tuple[int, int, float]]  # (unit row, unit row, similarity)
+    texts: dict[str, str]  # doc id -> the text extracted from a PDF, Word file or web page (spans point into it)
 
 
 def live_build(index_dir: Path) -> Path | None:
@@ -78,11 +79,12 @@ def load(build: Path) -> StoredIndex:
         sentences = [Chunk(**row) for row in _read_jsonl(build / "sentences.jsonl")]
         sentence_vectors = faiss.read_index(str(build / "sentences.faiss"))
         same_as = [(int(a), int(b), float(s)) for a, b, s in _read_json(build / "same_as.json")]
+        texts = {path.stem: _read_exact(path) for path in sorted((build / "texts").glob("*.txt"))}
     except (OSError, ValueError, KeyError, TypeError, RuntimeError) as error:
         raise IndexStoreError(f"The index in {build} is damaged ({error}); run `rag build` to rebuild.") from error
     if dense.ntotal != len(chunks) or sentence_vectors.ntotal != len(sentences) or manifest.get("format") != FORMAT:
         raise IndexStoreError(f"The index in {build} is inconsistent; run `rag build` to rebuild.")
-    return StoredIndex(manifest, documents, units, chunks, dense, lexical, sentences, sentence_vectors, same_as)
+    return StoredIndex(manifest, documents, units, chunks, dense, lexical, sentences, sentence_vectors, same_as, texts)
 
 
 def save(index_dir: Path, stored: StoredIndex) -> Path:
@@ -101,6 +103,9 @@ def save(index_dir: Path, stored: StoredIndex) -> Path:
         faiss.write_index(stored.dense, str(temporary / "dense.faiss"))
         faiss.write_index(stored.sentence_vectors, str(temporary / "sentences.faiss"))
         stored.lexical.save(temporary / "lexical")
+        (temporary / "texts").mkdir()
+        for doc_id, text in stored.texts.items():
+            _write(temporary / "texts" / f"{doc_id}.txt", text)
         for written in [temporary / "dense.faiss", temporary / "sentences.faiss", *(temporary / "lexical").iterdir()]:
             _fsync(written)
         os.rename(temporary, index_dir / name)
@@ -137,7 +142,7 @@ def _remove_old_builds(index_dir: Path, keep: str) -> None:
 
 
 def _write(path: Path, text: str) -> None:
-    with path.open("w", encoding="utf-8") as handle:
+    with path.open("w", encoding="utf-8", newline="") as handle:
         handle.write(text)
         handle.flush()
         os.fsync(handle.fileno())
@@ -153,6 +158,12 @@ def _fsync(path: Path) -> None:
 
 def _jsonl(rows) -> str:
     return "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
+
+
+def _read_exact(path: Path) -> str:
+    """A stored text exactly as written (line endings and form feeds kept, so offsets still match)."""
+    with path.open(encoding="utf-8", newline="") as handle:
+        return handle.read()
 
 
 def _read_json(path: Path):
@@ -171,4 +182,5 @@ def _unit(row: dict) -> Unit:
 
 def _document(row: dict) -> Document:
     row["aliases"] = tuple(row.get("aliases", ()))
+    row["pages"] = tuple(row.get("pages", ()))
     return Document(**row)

@@ -20,7 +20,7 @@ from lxml import etree
 
 from rag.errors import DocumentsError
 from rag.ingest.formats import Extracted
-from rag.ingest.formats.html import inline_markup, join_blocks, list_number
+from rag.ingest.formats.html import inline_markup, join_blocks, list_number, table_block
 from rag.ingest.layout import collapse
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -234,9 +234,11 @@ def _placeholder(ilvl: int, levels: dict[int, _Level], counts: dict[int, int]) -
 
 
 def _segments(p: etree._Element, context: _Context):
-    """The paragraph's text as (text, formats); tabs and line breaks read as spaces."""
+    """The paragraph's text as (text, formats); tabs and line breaks read as spaces, hidden text is skipped."""
     for run in _own_runs(p):
         formats = _run_formats(run, context.styles)
+        if "hidden" in formats:
+            continue
         for child in run:
             if child.tag == W + "t":
                 yield child.text or "", formats
@@ -260,7 +262,7 @@ def _own_runs(p: etree._Element):
 
 
 def _run_formats(run: etree._Element, styles: dict[str, _Style]) -> frozenset[str]:
-    """Bold, italic and superscript from the run's character style, then its own properties."""
+    """Bold, italic, superscript and hidden from the run's character style, then its own properties."""
     properties = run.find(W + "rPr")
     formats: frozenset[str] = frozenset()
     for style in reversed(_chain(styles, _val(properties, "rStyle"))):
@@ -272,7 +274,7 @@ def _apply(properties: etree._Element | None, formats: frozenset[str]) -> frozen
     if properties is None:
         return formats
     result = set(formats)
-    for tag, name in (("b", "bold"), ("i", "italic")):
+    for tag, name in (("b", "bold"), ("i", "italic"), ("vanish", "hidden")):
         if (toggle := properties.find(W + tag)) is not None:
             on = toggle.get(W + "val", "true") not in ("0", "false", "off")
             (result.add if on else result.discard)(name)
@@ -287,9 +289,7 @@ def _table(tbl: etree._Element, context: _Context) -> list[str]:
     rows = [row.findall(W + "tc") for row in tbl.findall(W + "tr")]
     if max((len(cells) for cells in rows), default=0) <= 1:
         return [text for cells in rows for cell in cells for el in _blocks(cell) for text in _render(el, context)]
-    lines = ["\t".join(_cell_text(cell, context) for cell in cells) for cells in rows]
-    lines = [line for line in lines if line.strip()]
-    return ["\n".join(lines)] if lines else []
+    return table_block([[_cell_text(cell, context) for cell in cells] for cells in rows])
 
 
 def _cell_text(cell: etree._Element, context: _Context) -> str:

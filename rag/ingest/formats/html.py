@@ -53,11 +53,12 @@ def join_blocks(blocks: list[str]) -> str:
     """Blocks apart by a blank line, but consecutive bullet items on consecutive lines, as Markdown writes a
     list: after a blank line the paragraph model reads "- " below an unfinished sentence ("...; and", or a
     lower-case item) as a stray mark where a page break cut the paragraph, and would join the items."""
-    text = ""
+    parts = []
     for i, block in enumerate(blocks):
-        bullets = i > 0 and block.startswith("- ") and blocks[i - 1].startswith("- ")
-        text += ("\n" if bullets else "\n\n" if i else "") + block
-    return text + "\n" if text else ""
+        if i:
+            parts.append("\n" if block.startswith("- ") and blocks[i - 1].startswith("- ") else "\n\n")
+        parts.append(block)
+    return "".join(parts) + "\n" if parts else ""
 
 
 def decode_html(data: bytes) -> str:
@@ -219,10 +220,15 @@ def _table(table: Tag, writer: _Writer, formats: frozenset[str]) -> None:
     writer.flush()
     if caption := table.find("caption", recursive=False):
         _block(caption, writer, formats)
-    lines = ["\t".join(_cell_text(cell, formats) for cell in cells) for cells in _rows(table)]
-    lines = [line for line in lines if line.strip()]
-    if lines:
-        writer.blocks.append("\n".join(lines))
+    writer.blocks += table_block([[_cell_text(cell, formats) for cell in cells] for cells in _rows(table)])
+
+
+def table_block(rows: list[list[str]]) -> list[str]:
+    """A table as one block, a line per row and a tab between cells. Short rows (merged cells, a missing
+    last cell) are padded to the table's width, so that every line still reads as one of its rows."""
+    width = max((len(cells) for cells in rows), default=0)
+    lines = ["\t".join(cells + [""] * (width - len(cells))) for cells in rows if any(cells)]
+    return ["\n".join(lines)] if lines else []
 
 
 def _cell_text(cell: Tag, formats: frozenset[str]) -> str:

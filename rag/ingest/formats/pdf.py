@@ -22,7 +22,8 @@ def read_pdf(path: Path) -> Extracted:
     try:
         document = pdfium.PdfDocument(str(path))
     except pdfium.PdfiumError as error:
-        raise DocumentsError(f"{path.name} is not a readable PDF ({error}); check the file opens in a PDF viewer.") from error
+        reason = f"{path.name} is not a readable PDF ({error})"
+        raise DocumentsError(f"{reason}; check that it opens in a PDF viewer and is not password-protected.") from error
     try:
         pages = [_page_text(document, i) for i in range(len(document))]
     finally:
