@@ -20,7 +20,7 @@ from lxml import etree
 
 from rag.errors import DocumentsError
 from rag.ingest.formats import Extracted
-from rag.ingest.formats.html import inline_markup, join_blocks, list_number, table_block
+from rag.ingest.formats.markup import inline_markup, join_blocks, list_number, table_block
 from rag.ingest.layout import collapse
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
