@@ -13,7 +13,7 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")  # no calls home from
 
 import gradio as gr  # noqa: E402
 from fastapi import FastAPI  # noqa: E402
-from fastapi.responses import HTMLResponse  # noqa: E402
+from fastapi.responses import FileResponse, HTMLResponse  # noqa: E402
 
 from rag import Index, QueryError  # noqa: E402
 from rag.retrieval.conversation import is_follow_up, search_query  # noqa: E402
@@ -23,12 +23,6 @@ from ui.viewer import not_found_page, source_page  # noqa: E402
 log = logging.getLogger(__name__)
 
 HERE = Path(__file__).parent
-EXAMPLES = [
-    "What did the General Assembly say about women's access to the internet?",
-    "How was the mandate of the Internet Governance Forum extended?",
-    "What is the working definition of Internet governance?",
-    "Which challenges did respondents to the WSIS+20 consultation identify?",
-]
 NO_DOCUMENTS = "Choose at least one document to search."
 # Copy buttons work through one delegated listener: the chat's HTML carries no scripts or handlers.
 COPY_SCRIPT = """<script>
@@ -113,12 +107,12 @@ def build_app(index: Index) -> gr.Blocks:
                 )
                 question = gr.Textbox(
                     show_label=False,
-                    placeholder="Ask about the WSIS documents…",
+                    placeholder="Ask about these documents…",
                     submit_btn="Ask",
                     elem_id="wsis-question",
                     max_length=2000,
                 )
-                gr.Examples(EXAMPLES, inputs=question, label="Try")
+                gr.Examples(index.example_questions(), inputs=question, label="Try")
             with gr.Column(scale=1, min_width=240):
                 chosen = gr.CheckboxGroup(
                     documents, value=[d for _, d in documents], label="Search in", elem_id="wsis-documents"
@@ -157,6 +151,20 @@ def create_server(index: Index) -> FastAPI:
         if doc_id not in known:  # only known ids, looked up in memory: no path ever reaches the disk
             return HTMLResponse(not_found_page(), status_code=404)
         return HTMLResponse(source_page(index.document(doc_id), index.units(doc_id), index.same_language(doc_id)))
+
+    @server.get("/original/{doc_id}", response_model=None)
+    def original(doc_id: str) -> FileResponse | HTMLResponse:
+        """The published PDF of an indexed document (the viewer opens it at "#page=N"); nothing else."""
+        if doc_id not in known or index.document(doc_id).format != "pdf":
+            return HTMLResponse(not_found_page(), status_code=404)
+        path = index.original(doc_id)
+        if not path.is_file():
+            return HTMLResponse(not_found_page(), status_code=404)
+        return FileResponse(path, media_type="application/pdf", content_disposition_type="inline")
+
+    @server.get("/original/{anything:path}", response_class=HTMLResponse)
+    def original_not_found(anything: str) -> HTMLResponse:
+        return HTMLResponse(not_found_page(), status_code=404)
 
     @server.get("/source/{anything:path}", response_class=HTMLResponse)
     def source_not_found(anything: str) -> HTMLResponse:

@@ -62,9 +62,20 @@ def passage_html(passage: Passage) -> str:
     return (
         f'<figure class="wsis-passage"><blockquote class="wsis-quote">{body}</blockquote>'
         f'<figcaption class="wsis-cite"><a class="wsis-source" href="{html.escape(passage.url)}" target="_blank" '
-        f'rel="noopener">{html.escape(passage.reference)}</a>'
+        f'rel="noopener">{html.escape(passage.reference)}</a>{_original_link(passage)}'
         '<button class="wsis-copy" type="button" title="Copy the quote with its citation">Copy</button>'
         f'<span class="wsis-copy-text">{copy}</span></figcaption>{same_language_html(passage.same_as)}</figure>'
+    )
+
+
+def _original_link(passage: Passage) -> str:
+    """"PDF p. 17": the published PDF, opened at the page the paragraph is printed on."""
+    if not passage.original_url:
+        return ""
+    page = f" p. {passage.pages[0]}" if passage.pages else ""
+    return (
+        f' <a class="wsis-original" href="{html.escape(passage.original_url)}" target="_blank" rel="noopener" '
+        f'title="Open the original PDF at this page">PDF{page}</a>'
     )
 
 

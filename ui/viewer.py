@@ -15,6 +15,9 @@ STYLE = (Path(__file__).parent / "viewer.css").read_text(encoding="utf-8")
 def source_page(document: Document, units: list[Unit], twins: dict[str, tuple[SameAs, ...]]) -> str:
     """The document page; the paragraph named in the URL's fragment is highlighted by CSS (:target)."""
     facts = " · ".join(html.escape(f) for f in (document.kind, document.date, document.symbol) if f)
+    if document.format == "pdf":
+        facts += f' · <a href="/original/{html.escape(document.id)}" target="_blank" rel="noopener">original PDF</a>'
+
     body = "".join(_unit_html(u, twins.get(u.label, ())) for u in units if u.kind != "markup")
     return _page(
         html.escape(document.short_name),

@@ -104,4 +104,6 @@ def ends_clause(text: str) -> bool:
 
 
 def opens_preamble(line: str) -> bool:
-    return bool(PREAMBLE_OPENING.match(LEADING_MARKUP.sub("", line)))
+    """A preambular paragraph's opening word, possibly in italics; a quotation ("“Transforming our world")
+    opens no paragraph."""
+    return bool(PREAMBLE_OPENING.match(line.lstrip("*_ ")))

@@ -11,6 +11,7 @@ from rag.errors import IndexStoreError, QueryError
 from rag.ingest.folder import Document, read_text
 from rag.ingest.paragraphs import Unit
 from rag.passage import Answer, Passage, SameAs
+from rag.retrieval.examples import example_questions
 from rag.retrieval.fusion import DEFAULT, Settings
 from rag.retrieval.highlights import highlights
 from rag.retrieval.ranking import Ranker, Ranking
@@ -96,6 +97,10 @@ class Index:
         """The document's original file in the documents folder (for serving a PDF as it was published)."""
         self._check_docs([doc_id])
         return self._docs_dir / self._stored.documents[doc_id].file
+
+    def example_questions(self, n: int = 4) -> list[str]:
+        """Questions this corpus can answer, drawn from its own headings, titles and paragraph numbers."""
+        return example_questions(self.documents, self._stored.units, n)
 
     def units(self, doc_id: str) -> list[Unit]:
         """Every unit of a document in reading order (headings and markup included), for display."""
