@@ -87,8 +87,10 @@ FOOTNOTE_CALL = re.compile(r"(?<=[.,;:”’\"')\]])\s?(?:\d{1,3}|\*{1,3})$")
 # The opening of a preambular paragraph: "Recalling its", "Noting with", "Deeply concerned", "Aware that".
 # A participle followed by "of" is a noun ("Meeting of the Association"), an adjective may be ("Mindful of").
 PREAMBLE_OPENING = re.compile(
-    r"(?:(?!United\b)[A-Z][a-z]+ing,?\s+(?!of\b)(?=[A-Za-z])|[A-Z][a-z]+ed,?\s+(?!of\b)[a-z]|(?:Aware|Mindful|Conscious|Cognizant|Deeply|Gravely|"
-    r"Seriously|Strongly|Firmly|Fully|Desirous|Keen|Further|Also|Convinced|Concerned|Determined),?\s+[a-z])"
+    r"(?:(?!United\b)[A-Z][a-z]+ing,?\s+(?!of\b)(?=[A-Za-z])"  # "Recalling its", "Recalling Security Council"
+    r"|[A-Z][a-z]+ed,?\s+(?!of\b)[a-z]"  # "Convinced that"
+    r"|[A-Z][a-z]+ly,?\s+[a-z]+(?:ing|ed)\b"  # "Unequivocally condemning", "Deeply concerned"
+    r"|(?:Aware|Mindful|Conscious|Cognizant|Desirous|Keen|Further|Also),?\s+[a-z])"
 )
 
 

@@ -168,6 +168,8 @@ def _assemble(source: str, lines: list[_Line], conventions: Conventions | None) 
         marker = Marker("table") if line_info.has_tab else classify(line)
         if un and marker.kind == "letter" and not line.startswith("("):
             marker = Marker("text")  # UN sub-items are "(a)"; "v. Myanmar" is the case's name running on
+        elif un and marker.kind == "section":
+            marker = Marker("text")  # "1.5 degrees Celsius" running on: UN paragraphs have no decimal numbers
         elif un and line.isdigit() and int(line) == last_number + 1:
             marker = Marker("number", line)  # "6" where extraction lost the full stop of "6."
         if marker.kind == "number" and marker.value.isdigit():
@@ -244,16 +246,20 @@ def _joins_block(current: _Draft, marker: Marker, line: str, layout: Layout, un:
     if _is_marker_only(current, source):
         return True  # "1." alone on its line, its text on the next
     if un:
-        return not _ends_un_paragraph(current.last_line, line, layout)
+        return not _ends_un_paragraph(current, line, layout, source)
     # In a hard-wrapped text a short line that ends a sentence ends its paragraph (a page break follows).
     return not (layout.wrap_width and ends_sentence(current.last_line) and not layout.is_full(current.last_line))
 
 
-def _ends_un_paragraph(previous: str, line: str, layout: Layout) -> bool:
+def _ends_un_paragraph(current: _Draft, line: str, layout: Layout, source: str) -> bool:
     """In a UN document every paragraph ends with punctuation (a preambular one with a comma) and text
     extracted from a PDF may have no blank line between paragraphs: a short line that ends a clause ends
     its paragraph, and so does a very short unpunctuated one (a heading), unless lower case goes on."""
-    if opens_preamble(line) and (ends_clause(previous) or not layout.is_full(previous)):
+    previous = current.last_line
+    if without_call(previous).endswith(":"):
+        return False  # a colon introduces what follows it; sub-items come with their own marks
+    heading_so_far = current.marker.kind == "text" and is_title_like(current.text(source))
+    if opens_preamble(line) and (ends_clause(previous) or (heading_so_far and not layout.is_full(previous))):
         return True  # "Recalling its ..." after a clause, or after a heading
     if ends_clause(previous) and NUMBER_ONLY.fullmatch(line.strip()):
         return True
@@ -279,7 +285,7 @@ def _continued(current, resumable, marker, line, layout, source, un=False) -> "_
     tail = resumable.text(source)
     words = line[marker.bullet_end :]
     if un:  # a UN paragraph goes on until it ends with punctuation; a short heading does not go on
-        if starts_lowercase(words):
+        if starts_lowercase(words) or without_call(tail).endswith(":"):
             return resumable
         if ends_clause(tail) or _is_short_title(resumable, tail, layout, source):
             return None
@@ -351,7 +357,7 @@ def _mark_un_headings(drafts: list[_Draft], source: str) -> None:
         text = draft.text(source)
         if draft.kind != "paragraph" or draft.role or draft.marker.kind != "text" or len(text) > MAX_UN_HEADING_CHARS:
             continue
-        if (is_title_like(text) and not ends_clause(text)) or SECTION_MARK.fullmatch(text):
+        if (is_title_like(text) and not ends_clause(text)) or SECTION_MARK.fullmatch(text) or NUMBER_ONLY.fullmatch(text):
             draft.kind = "heading"
     for i in range(len(drafts) - 2, -1, -1):
         first, second = drafts[i], drafts[i + 1]

@@ -182,7 +182,7 @@ def read_conventions(lines: list[str], page_breaks: list[bool], wrap_width: int)
         return None
     roles = dict.fromkeys(masthead.lines, "masthead") | dict.fromkeys(masthead.title_lines, "title")
     texts = [collapse(line) for line in lines]
-    for i in furniture(texts, masthead):
+    for i in furniture(texts, masthead, wrap_width):
         roles[i] = "furniture"
     for i, text in enumerate(texts):
         if i in roles:
@@ -284,7 +284,7 @@ def _goes_on(text: str, wrap_width: int) -> bool:
     return not text.endswith((".", ";")) or (wrap_width > 0 and len(text) >= 0.85 * wrap_width)
 
 
-def furniture(texts: list[str], masthead: Masthead) -> set[int]:
+def furniture(texts: list[str], masthead: Masthead, wrap_width: int = 0) -> set[int]:
     """Running headers and footers: page counters, job numbers, barcodes, the symbol, and the lines near
     them that repeat the title. Indices into `texts` (the non-blank lines, whitespace collapsed)."""
     title = " " + masthead.title.lower() + " "
@@ -300,6 +300,7 @@ def furniture(texts: list[str], masthead: Masthead) -> set[int]:
         if i not in anchors and i not in masthead.lines
     }
     repeats = Counter(texts[i] for i in near)
+
     found = set(anchors)
     grown = True
     while grown:  # grow each header block outwards from its anchors, a line at a time
@@ -307,11 +308,19 @@ def furniture(texts: list[str], masthead: Masthead) -> set[int]:
         for i in sorted(near - found):
             if i - 1 in found or i + 1 in found:
                 text = texts[i]
-                in_title = len(text) > 3 and f" {text.lower().rstrip(',')} " in title
-                if JOB_SUFFIX.fullmatch(text) or (_is_title_line(text) and (in_title or repeats[text] >= 2)):
+                in_title = f" {text.lower().rstrip(',')} " in title and _header_sized(text, wrap_width)
+                repeated = repeats[text] >= 2 and len(text.split()) > 1
+                if JOB_SUFFIX.fullmatch(text) or (_is_title_line(text) and (in_title or repeated)):
                     found.add(i)
                     grown = True
     return found
+
+
+def _header_sized(text: str, wrap_width: int) -> bool:
+    """A running title is set narrower than the text, and a one-word piece of it is no paragraph's last
+    word ("privacy," at the foot of a page is; "(2025–2034)" is not)."""
+    narrow = not wrap_width or len(text) < 0.8 * wrap_width
+    return narrow and (len(text.split()) > 1 or not text.endswith((",", ".", ";", ":")))
 
 
 def _titled_symbol(text: str, symbol: str, title: str) -> bool:
