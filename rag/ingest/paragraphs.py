@@ -357,7 +357,8 @@ def _mark_un_headings(drafts: list[_Draft], source: str) -> None:
         text = draft.text(source)
         if draft.kind != "paragraph" or draft.role or draft.marker.kind != "text" or len(text) > MAX_UN_HEADING_CHARS:
             continue
-        if (is_title_like(text) and not ends_clause(text)) or SECTION_MARK.fullmatch(text) or NUMBER_ONLY.fullmatch(text):
+        numbered = SECTION_MARK.fullmatch(text) or NUMBER_ONLY.fullmatch(text)  # "II", "Article 13."
+        if numbered or (is_title_like(text) and not ends_clause(text)):
             draft.kind = "heading"
     for i in range(len(drafts) - 2, -1, -1):
         first, second = drafts[i], drafts[i + 1]
