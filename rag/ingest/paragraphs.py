@@ -21,7 +21,7 @@ from rag.ingest.layout import (
     without_call,
 )
 from rag.ingest.markers import Marker, classify, marker_length
-from rag.ingest.numbering import NUMBER_ONLY, Labeller, Scopes, heading_levels, restarting
+from rag.ingest.numbering import NUMBER_ONLY, Labeller, Scopes, heading_levels, heading_style, restarting
 from rag.ingest.un import Conventions, Masthead, read_conventions
 
 PARSER_VERSION = "3"
@@ -33,6 +33,7 @@ MAX_HEADING_CHARS = 130
 MAX_NUMBERED_HEADING_CHARS = 80
 MAX_UN_HEADING_CHARS = 300  # a UN heading may wrap: "United Nations Convention against Cybercrime; ..."
 SECTION_MARK = re.compile(r"[A-H]|[IVXL]+\.?")  # "A", "II": a part or section of a resolution, alone on its line
+LOWER_SECOND_WORD = re.compile(r"\S+,?\s+[a-z]")
 HEADING_WIDTH = 0.55  # share of the line width under which an unpunctuated line is a heading, not a line
 
 
@@ -258,9 +259,11 @@ def _ends_un_paragraph(current: _Draft, line: str, layout: Layout, source: str) 
     previous = current.last_line
     if without_call(previous).endswith(":"):
         return False  # a colon introduces what follows it; sub-items come with their own marks
+    if opens_preamble(line) and ends_clause(previous):
+        return True  # "Recalling its ..." after a clause
     heading_so_far = current.marker.kind == "text" and is_title_like(current.text(source))
-    if opens_preamble(line) and (ends_clause(previous) or (heading_so_far and not layout.is_full(previous))):
-        return True  # "Recalling its ..." after a clause, or after a heading
+    if heading_so_far and not layout.is_full(previous) and opens_preamble(line) and LOWER_SECOND_WORD.match(line):
+        return True  # "Recalling its ..." after a heading (not "Developing Countries", the heading's next line)
     if ends_clause(previous) and NUMBER_ONLY.fullmatch(line.strip()):
         return True
     if starts_lowercase(line):
@@ -373,7 +376,7 @@ def _mark_un_headings(drafts: list[_Draft], source: str) -> None:
 
 def _is_plain(draft: _Draft, source: str) -> bool:
     """A heading without a number of its own: the title of the "Article 16" above it."""
-    return not NUMBER_ONLY.match(heading_title(draft.text(source)))
+    return heading_style(heading_title(draft.text(source))) == "plain"
 
 
 HEADING_MARKUP = re.compile(r"^#+\s*|[*_]+|</?sup>")
