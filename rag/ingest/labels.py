@@ -1,0 +1,89 @@
+"""Labels: each unit's citable name in its document ("32", "PP3", "48(a)", "annex, 12", "¶7", "fn2")."""
+
+from rag.ingest.drafts import BODY_KINDS, Draft
+from rag.ingest.headings import heading_title
+from rag.ingest.numbering import Labeller, Scopes, restarting
+
+
+def assign_labels(drafts: list[Draft], source: str) -> None:
+    counters = {"heading": 0, "markup": 0, "ordinal": 0}
+    last_number = ""
+    for draft in drafts:
+        if draft.kind in ("heading", "markup"):
+            counters[draft.kind] += 1
+            draft.label = ("h" if draft.kind == "heading" else "m") + str(counters[draft.kind])
+        elif draft.kind == "footnote":
+            draft.label = "fn" + draft.marker.value
+        elif draft.marker.kind in ("number", "section"):
+            draft.label = last_number = draft.marker.value
+        elif draft.marker.kind == "letter" and last_number:
+            draft.label = f"{last_number}({draft.marker.value})"
+        else:
+            counters["ordinal"] += 1
+            draft.label = f"¶{counters['ordinal']}"
+    _make_labels_unique(drafts)
+
+
+def assign_un_labels(drafts: list[Draft], source: str) -> None:
+    """Labels as UN documents are cited: "PP3", "5", "18(g)(ii)", "annex, 12", "annex, art. 16, 1"."""
+    scopes, contexts = Scopes(), []
+    for draft in drafts:
+        if draft.kind == "heading" and not draft.role:
+            scopes.heading(heading_title(draft.text(source)))
+        contexts.append(scopes.context)
+    numbered = [(c, int(d.marker.value)) for d, c in zip(drafts, contexts, strict=True) if _plain_number(d)]
+    labeller = Labeller(restarting(numbered))
+    counters = {"heading": 0, "markup": 0}
+    for draft, context in zip(drafts, contexts, strict=True):
+        if draft.kind in ("heading", "markup"):
+            counters[draft.kind] += 1
+            draft.label = ("h" if draft.kind == "heading" else "m") + str(counters[draft.kind])
+            if draft.role == "organ":
+                labeller.enter(context)
+                labeller.organ()
+            continue
+        if draft.kind == "footnote":
+            draft.label = "fn" + (draft.marker.value or "?")
+            continue
+        labeller.enter(context)
+        if draft.kind == "item" and draft.marker.kind == "letter":
+            draft.label = labeller.item(draft.marker.value)
+        else:
+            draft.label = labeller.paragraph(draft.marker.value if draft.marker.kind in ("number", "section") else "")
+    _make_labels_unique(drafts)
+
+
+def _plain_number(draft: Draft) -> bool:
+    return draft.kind == "paragraph" and draft.marker.kind == "number" and draft.marker.value.isdigit()
+
+
+def _make_labels_unique(drafts: list[Draft]) -> None:
+    """A second list numbered 1, 2, 3 in one document is cited through the paragraph that introduces it."""
+    seen: dict[str, int] = {}
+    for draft in drafts:
+        seen[draft.label] = seen.get(draft.label, 0) + 1
+    for draft in drafts:
+        if seen[draft.label] > 1 and draft.parent is not None:
+            draft.label = f"{draft.parent.label}({draft.label})"
+    used: set[str] = set()
+    for draft in drafts:
+        label, n = draft.label, 1
+        while label in used:
+            n += 1
+            label = f"{draft.label}-{n}"
+        draft.label = label
+        used.add(label)
+
+
+
+
+def list_parent(drafts: list[Draft], draft: Draft, source: str) -> "Draft | None":
+    """A numbered item right after a paragraph ending in ":" belongs to that paragraph's list."""
+    if draft.marker.kind != "number":
+        return None
+    previous = next((d for d in reversed(drafts) if d.kind in BODY_KINDS and d.kind != "footnote"), None)
+    if previous is None:
+        return None
+    if previous.marker.kind == "number" and previous.parent:
+        return previous.parent
+    return previous if previous.text(source).rstrip().endswith(":") else None
