@@ -6,12 +6,12 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell sha1sum pyproject.toml 2>/dev/null | cut -c1-12)
 
-.PHONY: run test setup chromium index screenshots clean
+.PHONY: run test setup system-packages index screenshots clean
 
 run: setup
 	$(BIN)/rag serve
 
-test: setup chromium
+test: setup system-packages
 	$(BIN)/ruff check rag ui tests eval
 	$(BIN)/pytest
 
@@ -27,19 +27,20 @@ $(STAMP):
 	@rm -f $(VENV)/.installed-*
 	@touch $@
 
-# Browser tests drive Debian's Chromium; as root we install it, otherwise those tests are skipped.
-chromium:
-	@if command -v chromium >/dev/null 2>&1; then :; \
+# Browser tests drive Debian's Chromium, and the corpus tests compare each PDF with what pdftotext (poppler-utils)
+# extracts from it; as root we install both, otherwise those tests are skipped with a message.
+system-packages:
+	@if command -v chromium >/dev/null 2>&1 && command -v pdftotext >/dev/null 2>&1; then :; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-		echo "Installing Chromium for the browser tests ..."; \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
-	else echo "Chromium is not installed: browser tests will be skipped (sudo apt-get install chromium)."; fi
+		echo "Installing Chromium and poppler-utils for the browser and corpus tests ..."; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium poppler-utils >/dev/null; \
+	else echo "Chromium or pdftotext is missing: some tests will be skipped (sudo apt-get install chromium poppler-utils)."; fi
 
 index: setup
 	$(BIN)/rag build
 
 # Regenerate the README's screenshots from the running app (needs Chromium).
-screenshots: setup chromium
+screenshots: setup system-packages
 	$(BIN)/python -m ui.screenshots
 
 clean:
