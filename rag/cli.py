@@ -131,7 +131,9 @@ def _eval(args) -> int:
         return 0
     progress = lambda message: print(message, file=sys.stderr, flush=True)  # noqa: E731
     results = experiments.run(index, questions, names, args.docs or default_docs_dir(), args.k, progress)
-    paths = report.write(results, questions, args.split, args.k, args.out or PROJECT_ROOT / "eval" / "reports")
+    corpus = "" if args.questions is None else Path(questions_file).stem.removesuffix("-questions")
+    folder = args.out or PROJECT_ROOT / "eval" / "reports"
+    paths = report.write(results, questions, args.split, args.k, folder, corpus)
     print(report.table(results))
     print("\nReport: " + ", ".join(str(p) for p in paths))
     return 0

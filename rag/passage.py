@@ -36,6 +36,7 @@ class Passage:
     weak: bool = False  # shown only as the nearest match to a question the documents do not answer
     pages: tuple[int, ...] = ()  # the pages (from 1) it is printed on, where the source has pages
     original_url: str = ""  # the original PDF opened at its page ("/original/<doc>#page=17"); "" otherwise
+    footnotes: tuple[str, ...] = ()  # the footnotes its marks point to, verbatim ("1 Resolution 217 A (III).")
 
     @property
     def reference(self) -> str:
@@ -56,6 +57,7 @@ class Passage:
         data["highlights"] = [list(span) for span in self.highlights]
         data["same_as"] = [asdict(twin) for twin in self.same_as]
         data["pages"] = list(self.pages)
+        data["footnotes"] = list(self.footnotes)
         data["reference"] = self.reference
         return data
 

@@ -105,7 +105,7 @@ def test_operative_paragraphs_are_numbered_one_to_n(path):
 # (file, label, text start, text end, spans)
 GOLDEN = [
     # preambular paragraphs, cited as delegates cite them, with the footnote call kept in the quote
-    ("A_RES_79_277.pdf", "PP1", "Recalling the Declaration of Principles and the Plan of Action", "by the Assembly,4", 1),
+    ("A_RES_79_277.pdf", "PP1", "Recalling the Declaration of Principles and the Plan of", "by the Assembly,4", 1),
     ("A_RES_79_277.pdftotext.txt", "PP3", "Recognizing that the overall review", "respect for the Tunis Agenda,", 1),
     # an operative paragraph whose number stands on a line of its own in pdftotext's output
     ("A_RES_79_277.pdftotext.txt", "1", "1. Decides that the overall review will be concluded", "Society;", 1),
@@ -158,3 +158,15 @@ def numbering(units) -> dict[str, list[int]]:
 
 def test_body_kinds_are_what_search_sees():
     assert set(QUOTABLE) | {"footnote"} == BODY_KINDS
+
+
+@pytest.mark.parametrize("name", ["A_RES_79_277.pdf", "A_RES_79_277.pdftotext.txt"])
+def test_footnote_marks_point_to_their_footnotes(name):
+    assert unit(FIXTURES / name, "PP1").notes == ("fn1", "fn2", "fn3", "fn4")
+    assert unit(FIXTURES / name, "PP2").notes == ("fn5",)
+    assert unit(FIXTURES / name, "PP3").notes == ()  # "Tunis Agenda," with no mark after it
+
+
+def test_a_raised_mark_glued_to_its_word_is_a_call_even_after_goals():
+    assert unit(FIXTURES / "A_RES_79_277.pdf", "PP6").notes == ("fn6",)  # "Sustainable Development Goals6"
+    assert unit(FIXTURES / "A_RES_79_277.pdftotext.txt", "PP6").notes == ()  # "Goals 6" may be SDG 6: no link

@@ -64,8 +64,16 @@ def passage_html(passage: Passage) -> str:
         f'<figcaption class="wsis-cite"><a class="wsis-source" href="{html.escape(passage.url)}" target="_blank" '
         f'rel="noopener">{html.escape(passage.reference)}</a>{_original_link(passage)}'
         '<button class="wsis-copy" type="button" title="Copy the quote with its citation">Copy</button>'
-        f'<span class="wsis-copy-text">{copy}</span></figcaption>{same_language_html(passage.same_as)}</figure>'
+        f'<span class="wsis-copy-text">{copy}</span></figcaption>{_footnotes_html(passage)}'
+        f"{same_language_html(passage.same_as)}</figure>"
     )
+
+
+def _footnotes_html(passage: Passage) -> str:
+    """The footnotes the quote's marks point to, in small print under it, as the document prints them."""
+    if not passage.footnotes:
+        return ""
+    return '<ol class="wsis-footnotes">' + "".join(f"<li>{inline(note)}</li>" for note in passage.footnotes) + "</ol>"
 
 
 def _original_link(passage: Passage) -> str:

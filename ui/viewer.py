@@ -46,9 +46,15 @@ def _unit_html(unit: Unit, twins: tuple[SameAs, ...]) -> str:
         content = f"<table>{rows}</table>"
     else:
         content = f"<p>{inline(unit.text)}</p>"
+    notes = ""
+    if unit.notes:  # the paragraph's footnote marks, each a link to its footnote
+        links = ", ".join(
+            f'<a href="#{html.escape(anchor(note))}">{html.escape(note.removeprefix("fn"))}</a>' for note in unit.notes
+        )
+        notes = f'<p class="notes">Footnotes: {links}</p>'
     return (
         f'<section class="unit {unit.kind}" id="{ident}"><a class="label" href="#{ident}" '
-        f'title="Link to this paragraph">{label}</a>{content}{same_language_html(twins)}</section>'
+        f'title="Link to this paragraph">{label}</a>{content}{notes}{same_language_html(twins)}</section>'
     )
 
 

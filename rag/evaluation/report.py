@@ -11,9 +11,12 @@ ANSWERABLE_KINDS = [k for k in KINDS if k != "unanswerable"]
 PLOTTED = ("default", "dense", "lexical", "hybrid", "baseline")
 
 
-def write(results: list[ConfigResult], questions: list[Question], split: str, k: int, folder: Path) -> list[Path]:
+def write(
+    results: list[ConfigResult], questions: list[Question], split: str, k: int, folder: Path, corpus: str = ""
+) -> list[Path]:
+    """eval-<split>.json, .md and .png in `folder`; eval-<corpus>-<split>.* for another corpus's questions."""
     folder.mkdir(parents=True, exist_ok=True)
-    stem = folder / f"eval-{split}"
+    stem = folder / ("-".join(part for part in ("eval", corpus, split) if part))
     paths = [stem.with_suffix(".json"), stem.with_suffix(".md"), stem.with_suffix(".png")]
     paths[0].write_text(json.dumps(_json(results, questions, split, k), indent=1, ensure_ascii=False))
     paths[1].write_text(markdown(results, questions, split, k, paths[2].name))

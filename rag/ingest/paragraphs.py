@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from rag.ingest.assembly import assemble
 from rag.ingest.drafts import BODY_KINDS, Draft, Line, source_lines
+from rag.ingest.footnotes import link_footnotes
 from rag.ingest.headings import assign_sections, heading_title, mark_headings
 from rag.ingest.labels import assign_labels, assign_un_labels
 from rag.ingest.layout import collapse, measure_layout
@@ -31,6 +32,7 @@ class Unit:
     spans: tuple[tuple[int, int], ...]  # (start, end) character offsets into the source text
     level: int = 0  # heading level (0 for the document title); 0 for other kinds
     rows: tuple[tuple[str, ...], ...] = ()  # a table's cells, row by row, for display; () for other kinds
+    notes: tuple[str, ...] = ()  # the footnotes its marks point to ("fn3")
 
 
 def parse(doc_id: str, source: str) -> list[Unit]:
@@ -53,7 +55,7 @@ def parse_document(doc_id: str, source: str) -> tuple[list[Unit], Masthead | Non
         Unit(doc_id, i, d.kind, d.label, d.section, d.text(source), _merge(d.pieces, source), d.level, _rows(d, source))
         for i, d in enumerate(drafts)
     ]
-    return units, conventions.masthead if conventions else None
+    return link_footnotes(units, plain_calls=conventions is not None), conventions.masthead if conventions else None
 
 
 def conventions_of(source: str) -> Conventions | None:

@@ -43,6 +43,7 @@ class Index:
         self._embedder_lock = threading.Lock()
         self._ranker = Ranker(stored, lambda text: self.embedder.embed([text]))
         self._sentence_matrix = files.vectors_of(stored.sentence_vectors)
+        self._row_of = {(unit.doc_id, unit.label): row for row, unit in enumerate(stored.units)}
         self._sentences_of: dict[int, list[int]] = {}
         for i, sentence in enumerate(stored.sentences):
             self._sentences_of.setdefault(sentence.unit, []).append(i)
@@ -181,6 +182,7 @@ class Index:
             same_as=self._twins_of(row),
             pages=pages,
             original_url=original_url(document, pages),
+            footnotes=tuple(self._stored.units[self._row_of[(unit.doc_id, note)]].text for note in unit.notes),
         )
 
     def _twins_of(self, row: int) -> tuple[SameAs, ...]:

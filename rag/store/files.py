@@ -177,6 +177,7 @@ def _read_jsonl(path: Path) -> list[dict]:
 def _unit(row: dict) -> Unit:
     row["spans"] = tuple(tuple(span) for span in row["spans"])
     row["rows"] = tuple(tuple(cells) for cells in row.get("rows", ()))
+    row["notes"] = tuple(row.get("notes", ()))
     return Unit(**row)
 
 

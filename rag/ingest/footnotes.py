@@ -1,0 +1,50 @@
+"""Which paragraph cites which footnote: the mark in a paragraph ("on the issue,1", "¹", "<sup>7</sup>")
+points to the footnote unit of that number, printed below it on the same page."""
+
+import re
+from dataclasses import replace
+
+SUPERSCRIPTS = str.maketrans("¹²³⁴⁵⁶⁷⁸⁹⁰", "1234567890")
+CITING_KINDS = ("paragraph", "item", "table")
+LOOKBACK = 25  # units before a footnote that may hold its mark (a page holds no more)
+# Words after which a number is a reference, not a footnote call: "resolution 7", "article 16", "para. 5".
+REFERENCE_WORDS = re.compile(
+    r"(?:resolutions?|decisions?|articles?|paragraphs?|paras?\.?|chapters?|sections?|annex(?:es)?|items?|"
+    r"vol\.|No\.|pp?\.|rule|Goals?|and|or|to|of|from|between|the|its|their|all|some|over|about|least|than|"
+    r"with|by|in|on|at|for|some|every|first|last)\s*$",
+    re.IGNORECASE,
+)
+
+
+def link_footnotes(units: list, plain_calls: bool) -> list:
+    """The units, each paragraph knowing the footnotes it cites (`notes`, labels such as "fn3"). Plain
+    digits count as calls only where the document prints them so (`plain_calls`: a UN document's text)."""
+    citing: dict[int, list[str]] = {}
+    for position, unit in enumerate(units):
+        if unit.kind != "footnote" or not unit.label.removeprefix("fn").isdigit():
+            continue
+        number = unit.label.removeprefix("fn")
+        for before in range(position - 1, max(-1, position - LOOKBACK), -1):
+            candidate = units[before]
+            if candidate.kind in CITING_KINDS and _calls(candidate.text, number, plain_calls):
+                citing.setdefault(before, []).append(unit.label)
+                break
+    return [replace(u, notes=tuple(citing[i])) if i in citing else u for i, u in enumerate(units)]
+
+
+def _calls(text: str, number: str, plain_calls: bool) -> bool:
+    if re.search(rf"<sup>\s*{number}\s*</sup>", text) or number in _superscript_numbers(text):
+        return True
+    if not plain_calls:
+        return False
+    for match in re.finditer(rf"(?<![\d/.\-–]){number}(?![\d/]|\.\d|,\d)", text):
+        glued = text[match.start() - 1 : match.start()].isalpha()  # "Goals6": a raised mark, as a PDF gives it
+        before = text[: match.start()].rstrip()
+        after_a_word = before[-1:].isalpha() or before[-1:] in ",.;:)”’\""
+        if glued or (after_a_word and not REFERENCE_WORDS.search(before)):
+            return True
+    return False
+
+
+def _superscript_numbers(text: str) -> set[str]:
+    return {run.translate(SUPERSCRIPTS) for run in re.findall(r"[¹²³⁴⁵⁶⁷⁸⁹⁰]+", text)}
