@@ -182,7 +182,7 @@ def _ends_un_paragraph(current: Draft, line: str, layout: Layout, source: str) -
     extracted from a PDF may have no blank line between paragraphs: a short line that ends a clause ends
     its paragraph, and so does a very short unpunctuated one (a heading), unless lower case goes on."""
     previous = current.last_line
-    if without_call(previous).endswith(":"):
+    if without_call(previous).endswith(":") and not NUMBER_ONLY.fullmatch(line.strip()):
         return False  # a colon introduces what follows it; sub-items come with their own marks
     if opens_preamble(line) and ends_clause(previous):
         return True  # "Recalling its ..." after a clause

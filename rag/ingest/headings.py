@@ -10,6 +10,7 @@ from rag.ingest.numbering import NUMBER_ONLY, heading_levels, heading_style
 MAX_HEADING_CHARS = 130
 MAX_NUMBERED_HEADING_CHARS = 80
 MAX_UN_HEADING_CHARS = 300  # a UN heading may wrap: "United Nations Convention against Cybercrime; ..."
+ANNEX_ONLY = re.compile(r"Annex(?:\s+[IVXLC\d]+)?\.?")
 SECTION_MARK = re.compile(r"[A-H]|[IVXL]+\.?")  # "A", "II": a part or section of a resolution, alone on its line
 
 
@@ -41,13 +42,18 @@ def _mark_un_headings(drafts: list[Draft], source: str) -> None:
     """In a UN document a heading is an unnumbered paragraph that does not end with punctuation (every
     paragraph does); "Article 16" and the title on the line below it are one heading. Levels follow the
     headings' numbering styles: an annex holds chapters, a chapter articles."""
+    previous = None
     for draft in drafts:
         text = draft.text(source)
-        if draft.kind != "paragraph" or draft.role or draft.marker.kind != "text" or len(text) > MAX_UN_HEADING_CHARS:
-            continue
-        numbered = SECTION_MARK.fullmatch(text) or NUMBER_ONLY.fullmatch(text)  # "II", "Article 13."
-        if numbered or (is_title_like(text) and not ends_clause(text)):
-            draft.kind = "heading"
+        plain = draft.kind == "paragraph" and not draft.role and draft.marker.kind == "text"
+        if plain and len(text) <= MAX_UN_HEADING_CHARS:
+            numbered = SECTION_MARK.fullmatch(text) or NUMBER_ONLY.fullmatch(text)  # "II", "Article 13."
+            # the title under "Annex" may hold a semicolon: "United Nations Convention against Cybercrime; ..."
+            annex_title = previous is not None and ANNEX_ONLY.fullmatch(heading_title(previous.text(source)))
+            if numbered or annex_title or (is_title_like(text) and not ends_clause(text)):
+                draft.kind = "heading"
+        if draft.kind != "markup":
+            previous = draft
     for i in range(len(drafts) - 2, -1, -1):
         first, second = drafts[i], drafts[i + 1]
         both_headings = first.kind == second.kind == "heading" and not first.role and not second.role

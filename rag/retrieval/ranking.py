@@ -1,6 +1,7 @@
 """Ranking: dense and lexical signals per unit, fused; then the query's references, quoted phrases and
 named documents; near-identical paragraphs shown once."""
 
+import re
 from dataclasses import dataclass, field
 
 import faiss
@@ -10,6 +11,8 @@ from rag.ingest.paragraphs import BODY_KINDS
 from rag.retrieval.fusion import Settings, best_per_unit, reciprocal_rank_fusion, score_fusion, top
 from rag.retrieval.phrases import comparable, contains, quoted_phrases
 from rag.retrieval.references import Reference, ReferenceResolver
+
+FOOTNOTE_QUESTION = re.compile(r"\b(?:foot)?notes?\b", re.IGNORECASE)
 
 
 @dataclass
@@ -34,6 +37,7 @@ class Ranker:
         self._sentence_unit = np.array([c.unit for c in stored.sentences], dtype=np.int64)
         self._unit_doc = np.array([u.doc_id for u in stored.units])
         self._comparable = [comparable(u.text) for u in stored.units]
+        self._footnotes = np.array([u.kind == "footnote" for u in stored.units], dtype=bool)
         self._references = ReferenceResolver(list(stored.documents.values()), stored.units)
 
     def rank(self, query: str, k: int, docs: list[str] | None, settings: Settings) -> Ranking:
@@ -44,6 +48,8 @@ class Ranker:
         reference = self._references.resolve(query) if settings.references else Reference()
         self._apply_hints(scores, reference, settings)
         scores[~allowed] = -np.inf
+        if not FOOTNOTE_QUESTION.search(query):  # a footnote holds a reference, rarely an answer
+            scores[self._footnotes] *= np.where(scores[self._footnotes] > 0, settings.footnote_weight, 1.0)
         pinned = self._pinned(reference, scores, allowed)
         ranking.resolved = bool(pinned)
         pinned += self._phrase_holders(ranking, scores, allowed, pinned)

@@ -12,8 +12,16 @@ from rag.ingest.folder import Document
 from rag.ingest.paragraphs import Unit, heading_title
 
 PARAGRAPH_CUES = (
-    r"(?:operative|preambular|sub-?)?\s*paragraphs?|paras?\.?|§+|¶|\bop(?=\s?\d|\b)|\bpp(?=\s?\d|\b)|items?|"
+    r"(?:(?:operative|preambular|sub-?)\s*)?(?:paragraphs?|paras?\.?)|§+|¶|\bop(?=\s?\d|\b)|\bpp(?=\s?\d|\b)|items?|"
     r"points?|observations?|questions?|\bno\.|\bnumber"
+)
+ORDINALS = (
+    "first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth thirteenth fourteenth "
+    "fifteenth sixteenth seventeenth eighteenth nineteenth twentieth"
+).split()
+# "the third preambular paragraph", "the second operative paragraph"
+ORDINAL_REFERENCE = re.compile(
+    rf"\b(?P<ordinal>{'|'.join(ORDINALS)})\s+(?P<kind>preambular|operative)\s+paragraph", re.IGNORECASE
 )
 SUFFIX = r"(?:\s?(?:bis|ter|quater|quinquies|sexies|septies|octies|novies|decies))?(?:\.?alt\d*)?"
 PARAGRAPH_REFERENCE = re.compile(
@@ -103,6 +111,7 @@ class ReferenceResolver:
         return tuple(found), text
 
     def _paragraphs(self, query: str, docs: tuple[str, ...], section: int | None) -> list[int]:
+        query = ORDINAL_REFERENCE.sub(_ordinal_as_number, query)
         for match in PARAGRAPH_REFERENCE.finditer(query):
             preambular = re.match(r"(?:pp|preambular)", match["cue"].strip(), re.IGNORECASE)
             local = ("pp" if preambular else "") + label_key(match["label"])
@@ -217,3 +226,8 @@ def _has_scope(scope: str, wanted: str) -> bool:
     if wanted == "annex":
         return any(part.startswith("annex") for part in parts)
     return wanted in parts
+
+
+def _ordinal_as_number(match: re.Match) -> str:
+    """"the third preambular paragraph" -> "preambular paragraph 3"."""
+    return f"{match['kind']} paragraph {ORDINALS.index(match['ordinal'].lower()) + 1}"
