@@ -204,3 +204,45 @@ def test_named_api_endpoint_for_scripts(app_url):
         client.predict("  ", 2, None, api_name="/search")
     answer = client.predict("What is the capital of Australia?", 2, None, api_name="/answer")
     assert answer["abstained"] is True and all(p["weak"] for p in answer["passages"])
+
+
+@pytest.fixture(scope="module")
+def un_url(tmp_path_factory, embedder):
+    """A folder of UN documents as users bring them: an official PDF and text extracted from another."""
+    fixtures = Path(__file__).parent / "fixtures" / "undocs"
+    docs = tmp_path_factory.mktemp("un")
+    (docs / "A_RES_79_277.pdf").write_bytes((fixtures / "A_RES_79_277.pdf").read_bytes())
+    (docs / "A_RES_78_243.txt").write_bytes((fixtures / "A_RES_78_243.pdftotext.txt").read_bytes())
+    url, stop = start_in_background(Index.open(docs, docs.parent / "index", embedder=embedder))
+    yield url
+    stop()
+
+
+def test_pdf_passages_cite_symbol_and_page_and_open_the_pdf_there(page, un_url):
+    ask(page, un_url, "What does OP 5 of A/RES/79/277 say?")
+    first = page.locator(".wsis-passage").first
+    assert first.locator(".wsis-source").inner_text() == "A/RES/79/277 · para. 5 · pp. 2-3"
+    link = first.locator(".wsis-original")
+    assert (link.inner_text(), link.get_attribute("href")) == ("PDF p. 2", "/original/A_RES_79_277#page=2")
+    response = page.request.get(un_url + "/original/A_RES_79_277")
+    assert (response.status, response.headers["content-type"]) == (200, "application/pdf")
+    assert response.body()[:5] == b"%PDF-"
+    for path in ("/original/A_RES_78_243", "/original/nope", "/original/../../etc/passwd", "/original/%2Fetc%2Fpasswd"):
+        assert page.request.get(un_url + path).status == 404, path  # only indexed PDFs, looked up in memory
+
+
+def test_examples_come_from_the_documents_loaded(page, un_url):
+    page.goto(un_url)
+    page.wait_for_selector("div.gallery")
+    examples = page.locator("div.gallery").all_inner_texts()
+    assert examples and any("A/RES/79/277" in e or "A/RES/78/243" in e for e in examples), examples
+    assert not any("WSIS+10" in e for e in examples)
+
+
+def test_viewer_of_a_pdf_links_the_original_and_the_footnotes(page, un_url):
+    page.goto(un_url + "/source/A_RES_79_277#p-PP1")
+    assert page.locator("header a[href='/original/A_RES_79_277']").inner_text() == "original PDF"
+    notes = page.locator("#p-PP1 .notes a")
+    assert notes.all_inner_texts() == ["1", "2", "3", "4"]
+    notes.first.click()
+    assert page.url.endswith("#p-fn1")

@@ -6,6 +6,7 @@ from rag.ingest.folder import Document
 from rag.ingest.paragraphs import BODY_KINDS, Unit, heading_title
 
 MAX_TOPIC_WORDS = 12
+ODD_CASE = re.compile(r"[a-z][A-Z]")  # "leT", "impOltant": a word OCR damaged
 NUMBER = re.compile(r"^(?:[IVXL]+|[A-H]|\d+(?:\.\d+)*)\.?\s+")  # "1.1 ", "II. ", "A. " before a heading's words
 
 
@@ -35,9 +36,14 @@ def _main_subject(document: Document, units: list[Unit]) -> str:
     for unit in units:
         if unit.kind in BODY_KINDS and unit.kind != "footnote" and unit.section:
             sizes[unit.section.split(" > ")[-1]] = sizes.get(unit.section.split(" > ")[-1], 0) + 1
+    name = set(f"{document.short_name} {document.title}".lower().split())
     for heading in sorted(sizes, key=lambda h: -sizes[h]):
         words = NUMBER.sub("", heading_title(heading)).split()
-        if 2 <= len(words) <= MAX_TOPIC_WORDS:
+        if not 2 <= len(words) <= MAX_TOPIC_WORDS or any(ODD_CASE.search(w) for w in words):
+            continue  # too short or long to ask about, or damaged by OCR ("leT" for ICT)
+        if sum(w.lower() in name for w in words) < len(words) / 2:  # not just the document's own name
             return " ".join(words)
-    title = re.split(r"[:;(]", document.title)[0].strip()
-    return title if 2 <= len(title.split()) <= MAX_TOPIC_WORDS else ""
+    parts = [part.strip() for part in re.split(r"[:;(]", document.title)]
+    parts = [part for part in parts if part.lower() != document.short_name.lower()]  # "Executive Summary: ..."
+    fitting = [part for part in parts if 2 <= len(part.split()) <= MAX_TOPIC_WORDS]
+    return max(fitting, key=len, default="")
