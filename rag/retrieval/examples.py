@@ -24,7 +24,8 @@ def example_questions(documents: list[Document], units: list[Unit], n: int = 4) 
         if number := next((u.label for u in doc_units if u.kind == "paragraph" and u.label.isdigit()), None):
             numbered.append(f"What does paragraph {number} of {_name(document)} say?")
     chosen = topical[: n - 1] + numbered[:1]
-    return chosen + topical[n - 1 : n - 1 + n - len(chosen)]
+    rest = topical[n - 1 :] + numbered[1:]  # too few subjects: more documents' numbered paragraphs
+    return chosen + rest[: n - len(chosen)]
 
 
 def _name(document: Document) -> str:

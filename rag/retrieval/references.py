@@ -29,6 +29,7 @@ PARAGRAPH_REFERENCE = re.compile(
     r"(?![\w/.])",
     re.IGNORECASE,
 )
+FOOTNOTE_REFERENCE = re.compile(r"\bfoot\s?notes?\s+(?P<number>\d{1,3})\b", re.IGNORECASE)
 # Where a numbered paragraph stands: "annex para 12", "annex II, paragraph 3", "article 16, paragraph 1",
 # "section II, para. 3"; without any of these the body's own paragraph is meant.
 ANNEX_SCOPE = re.compile(r"\bannex(?:\s+(?P<number>[ivxlc]+|\d{1,2}|[a-h])\b)?", re.IGNORECASE)
@@ -82,7 +83,10 @@ class ReferenceResolver:
         )
         self._by_label: dict[str, list[int]] = {}
         self._by_local: dict[str, list[int]] = {}  # by the label within its annex or article
+        self._footnote_rows: dict[str, list[int]] = {}
         for row, unit in enumerate(units):
+            if unit.kind == "footnote":
+                self._footnote_rows.setdefault(unit.label, []).append(row)
             if unit.kind in REFERABLE:
                 self._by_label.setdefault(label_key(unit.label), []).append(row)
                 self._by_local.setdefault(label_key(local_label(unit.label)), []).append(row)
@@ -91,7 +95,7 @@ class ReferenceResolver:
     def resolve(self, query: str) -> Reference:
         docs, rest = self._documents_named(query)
         section = self._section(query, rest, docs)
-        paragraphs = self._paragraphs(query, docs, section)
+        paragraphs = self._footnotes(query, docs) or self._paragraphs(query, docs, section)
         if paragraphs:
             if len({self._units[r].doc_id for r in paragraphs}) == 1:
                 return Reference(docs, tuple(self._with_sub_items(paragraphs)))
@@ -125,6 +129,14 @@ class ReferenceResolver:
             if rows:
                 return rows
         return []
+
+    def _footnotes(self, query: str, docs: tuple[str, ...]) -> list[int]:
+        """ "footnote 6 of 79/277": that document's footnote (footnotes are never what "paragraph 6" means)."""
+        match = FOOTNOTE_REFERENCE.search(query)
+        if not match:
+            return []
+        rows = self._footnote_rows.get(f"fn{match['number']}", [])
+        return [r for r in rows if self._units[r].doc_id in docs] if docs else rows
 
     def _in_scope(self, rows: list[int], query: str) -> list[int]:
         """The rows whose annex, section and article are the ones the query names; with none named, the
