@@ -198,3 +198,11 @@ def _first_difference(ours, theirs) -> str:
 def _write(name: str, data: dict) -> None:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     (ARTIFACTS / name).write_text(json.dumps(data, indent=1, ensure_ascii=False), encoding="utf-8")
+
+
+def test_the_undocs_reference_questions_quote_their_documents_verbatim(pdfs):
+    from rag.evaluation.questions import check_questions, load_questions
+
+    questions = load_questions(ROOT / "eval" / "undocs-questions.jsonl")
+    assert check_questions(questions, [u for _, units, _ in pdfs.values() for u in units]) == []
+    assert len(questions) >= 60 and {q.kind for q in questions} >= {"structure", "unanswerable", "paraphrase"}
