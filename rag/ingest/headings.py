@@ -11,6 +11,7 @@ MAX_HEADING_CHARS = 130
 MAX_NUMBERED_HEADING_CHARS = 80
 MAX_UN_HEADING_CHARS = 300  # a UN heading may wrap: "United Nations Convention against Cybercrime; ..."
 ANNEX_ONLY = re.compile(r"Annex(?:\s+[IVXLC\d]+)?\.?")
+RUN_OF_LINES = 3
 SECTION_MARK = re.compile(r"[A-H]|[IVXL]+\.?")  # "A", "II": a part or section of a resolution, alone on its line
 
 
@@ -54,6 +55,8 @@ def _mark_un_headings(drafts: list[Draft], source: str) -> None:
                 draft.kind = "heading"
         if draft.kind != "markup":
             previous = draft
+    _merge_annex_titles(drafts, source)
+    _unmark_runs(drafts, source)
     for i in range(len(drafts) - 2, -1, -1):
         first, second = drafts[i], drafts[i + 1]
         both_headings = first.kind == second.kind == "heading" and not first.role and not second.role
@@ -63,6 +66,35 @@ def _mark_un_headings(drafts: list[Draft], source: str) -> None:
     headings = [d for d in drafts if d.kind == "heading" and not d.role]
     for draft, level in zip(headings, heading_levels([heading_title(d.text(source)) for d in headings]), strict=True):
         draft.level = level
+
+
+def _merge_annex_titles(drafts: list[Draft], source: str) -> None:
+    """ "Annex" and the lines of the title under it ("United Nations Convention against Cybercrime;" ...)
+    are one heading."""
+    i = 0
+    while i < len(drafts):
+        annex = drafts[i]
+        i += 1
+        if annex.kind != "heading" or annex.role or not ANNEX_ONLY.fullmatch(heading_title(annex.text(source))):
+            continue
+        while i < len(drafts) and drafts[i].kind == "heading" and not drafts[i].role and _is_plain(drafts[i], source):
+            annex.pieces += drafts.pop(i).pieces
+
+
+def _unmark_runs(drafts: list[Draft], source: str) -> None:
+    """Three or more unnumbered "headings" in a row are the rows of a table or a list, laid out line by line
+    in a PDF: they stay paragraphs, to be found and quoted."""
+    run: list[Draft] = []
+    for draft in [*drafts, None]:
+        if draft is not None and draft.kind == "markup":
+            continue
+        if draft is not None and draft.kind == "heading" and not draft.role and _is_plain(draft, source):
+            run.append(draft)
+            continue
+        if len(run) >= RUN_OF_LINES:
+            for line in run:
+                line.kind = "paragraph"
+        run = []
 
 
 def _is_plain(draft: Draft, source: str) -> bool:
