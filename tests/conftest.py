@@ -32,3 +32,35 @@ def write_docs(folder: Path, documents: dict[str, str]) -> Path:
     for name, text in documents.items():
         (folder / name).write_text(text, encoding="utf-8")
     return folder
+
+
+def coverage_problems(source: str, units) -> list[str]:
+    """What breaks the invariants every document keeps: each non-whitespace character of its text in
+    exactly one unit, and each unit's text its spans read back (whitespace collapsed)."""
+    from rag.ingest.layout import collapse
+
+    problems, owner = [], [None] * len(source)
+    for unit in units:
+        if unit.text != " ".join(collapse(source[s:e]) for s, e in unit.spans):
+            problems.append(f"{unit.label}: its text is not its spans read back")
+        for start, end in unit.spans:
+            for offset in range(start, end):
+                if not source[offset].isspace():
+                    if owner[offset] is not None:
+                        problems.append(f"{unit.label} overlaps {owner[offset]} at {offset}")
+                    owner[offset] = unit.label
+    lost = [i for i, c in enumerate(source) if not c.isspace() and owner[i] is None]
+    if lost:
+        problems.append(f"characters in no unit: {source[lost[0] : lost[0] + 40]!r}")
+    return problems
+
+
+def numbering(units) -> dict[str, list[int]]:
+    """The numbers of the numbered paragraphs in each numbering scope (the body, an annex, an article)."""
+    scopes: dict[str, list[int]] = {}
+    for unit in units:
+        if unit.kind == "paragraph":
+            *scope, local = unit.label.split(", ")
+            if local.isdigit():
+                scopes.setdefault(", ".join(scope), []).append(int(local))
+    return scopes

@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import pytest
+from conftest import coverage_problems
 
 from rag.ingest.layout import collapse
 from rag.ingest.paragraphs import parse
@@ -487,15 +488,7 @@ def test_numbered_labels_in_document_order():
 @pytest.mark.parametrize("path", SEED_FILES, ids=lambda p: p.name[:3])
 def test_every_character_belongs_to_exactly_one_unit(path):
     source = path.read_text(encoding="utf-8")
-    owner = [None] * len(source)
-    for found in parse(path.stem, source):
-        for start, end in found.spans:
-            for offset in range(start, end):
-                if not source[offset].isspace():
-                    assert owner[offset] is None, f"{found.label} overlaps {owner[offset]} at {offset}"
-                    owner[offset] = found.label
-    lost = [i for i, c in enumerate(source) if not c.isspace() and owner[i] is None]
-    assert lost == [], f"characters in no unit: {source[lost[0] : lost[0] + 40]!r}"
+    assert coverage_problems(source, parse(path.stem, source)) == []
 
 
 @pytest.mark.parametrize("path", SEED_FILES, ids=lambda p: p.name[:3])

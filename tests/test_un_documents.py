@@ -9,9 +9,9 @@ import re
 from pathlib import Path
 
 import pytest
+from conftest import coverage_problems, numbering
 
 from rag.ingest.formats import read_document
-from rag.ingest.layout import collapse
 from rag.ingest.paragraphs import BODY_KINDS, parse, parse_document
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "undocs"
@@ -75,17 +75,7 @@ def test_no_quotable_unit_holds_page_furniture(path):
 
 @pytest.mark.parametrize("path", PDFS + TEXTS, ids=lambda p: p.name)
 def test_every_character_belongs_to_exactly_one_unit(path):
-    source = read_document(path).text
-    owner = [None] * len(source)
-    for found in units_of(path):
-        assert found.text == " ".join(collapse(source[s:e]) for s, e in found.spans)
-        for start, end in found.spans:
-            for offset in range(start, end):
-                if not source[offset].isspace():
-                    assert owner[offset] is None, f"{found.label} overlaps {owner[offset]}"
-                    owner[offset] = found.label
-    lost = [i for i, c in enumerate(source) if not c.isspace() and owner[i] is None]
-    assert lost == [], f"characters in no unit: {source[lost[0] : lost[0] + 40]!r}"
+    assert coverage_problems(read_document(path).text, units_of(path)) == []
 
 
 @pytest.mark.parametrize("pdf", PDFS, ids=lambda p: p.stem)
@@ -143,17 +133,6 @@ def test_sections_of_an_annex_are_context():
     found = unit(FIXTURES / "A_RES_80_3.txt", "annex, 3")
     assert found.section == "Annex Awaza Political Declaration > I. Global context and shared commitments"
     assert unit(FIXTURES / "A_RES_80_3.txt", "1").section == ""
-
-
-def numbering(units) -> dict[str, list[int]]:
-    """The numbers of the numbered paragraphs in each numbering scope (the body, an annex, an article)."""
-    scopes: dict[str, list[int]] = {}
-    for found in units:
-        if found.kind == "paragraph":
-            *scope, local = found.label.split(", ")
-            if local.isdigit():
-                scopes.setdefault(", ".join(scope), []).append(int(local))
-    return scopes
 
 
 def test_body_kinds_are_what_search_sees():

@@ -14,10 +14,10 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from conftest import coverage_problems, numbering
 
 from rag.ingest.drafts import source_lines
 from rag.ingest.formats import read_document
-from rag.ingest.layout import collapse
 from rag.ingest.paragraphs import conventions_of, parse_document
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -82,7 +82,7 @@ def test_invariants_on_every_pdf_and_its_text(pdfs, pdftotexts):
             problems = _problems(text, units, masthead)
             assert problems == [], f"{doc_id} ({form}): {problems[:3]}"
             counts.update(u.kind for u in units)
-            counts["numbered paragraphs"] += sum(len(n) for n in _numbering(units).values())
+            counts["numbered paragraphs"] += sum(len(n) for n in numbering(units).values())
             counts["preambular paragraphs"] += sum(u.label.rsplit(", ", 1)[-1].startswith("PP") for u in units)
             counts["sub-items"] += sum("(" in u.label for u in units if u.kind == "item")
         report[form] = {"documents": len(parsed), **counts}
@@ -115,7 +115,7 @@ def test_numbering_over_the_whole_archive(tmp_path):
         if not expected:
             continue  # a document that numbers no paragraph
         numbering += 1
-        scopes = _numbering(units)
+        scopes = numbering(units)
         found = sorted(n for numbers in scopes.values() for n in numbers)
         in_order = all(numbers == list(range(1, len(numbers) + 1)) for numbers in scopes.values())
         if in_order and found == expected:
@@ -130,22 +130,11 @@ def test_numbering_over_the_whole_archive(tmp_path):
 
 def _problems(text: str, units, masthead) -> list[str]:
     """What breaks an invariant in one document."""
-    problems = []
-    owner = [None] * len(text)
+    problems = coverage_problems(text, units)
     for unit in units:
-        if unit.text != " ".join(collapse(text[s:e]) for s, e in unit.spans):
-            problems.append(f"{unit.label}: text is not its spans read back")
-        for start, end in unit.spans:
-            for offset in range(start, end):
-                if not text[offset].isspace():
-                    if owner[offset] is not None:
-                        problems.append(f"{unit.label} overlaps {owner[offset]}")
-                    owner[offset] = unit.label
         if unit.kind in QUOTABLE and (JOB_OR_BARCODE.search(unit.text) or re.search(_symbol(masthead), unit.text)):
             problems.append(f"{unit.label}: page furniture in a quote: {unit.text[:60]!r}")
-    if any(not c.isspace() and owner[i] is None for i, c in enumerate(text)):
-        problems.append("characters in no unit")
-    for scope, numbers in _numbering(units).items():
+    for scope, numbers in numbering(units).items():
         if masthead.kind in ("resolution", "draft resolution") and numbers != list(range(1, len(numbers) + 1)):
             problems.append(f"numbering of {scope or 'the body'}: {numbers[:40]}")
     notes = sorted(u.label.removeprefix("fn") for u in units if u.kind == "footnote")
@@ -156,16 +145,6 @@ def _problems(text: str, units, masthead) -> list[str]:
 
 def _symbol(masthead) -> str:
     return re.escape(masthead.symbol) + r"(?![\w/.])"
-
-
-def _numbering(units) -> dict[str, list[int]]:
-    scopes: dict[str, list[int]] = {}
-    for unit in units:
-        if unit.kind == "paragraph":
-            *scope, local = unit.label.split(", ")
-            if local.isdigit():
-                scopes.setdefault(", ".join(scope), []).append(int(local))
-    return scopes
 
 
 def _numbers_in_text(text: str) -> list[int]:
