@@ -1,6 +1,7 @@
 """Shared fixtures: the real model, loaded once per session, and an index of the seeds built in tmp."""
 
 import os
+import re
 import tempfile
 from pathlib import Path
 
@@ -56,11 +57,14 @@ def coverage_problems(source: str, units) -> list[str]:
 
 
 def numbering(units) -> dict[str, list[int]]:
-    """The numbers of the numbered paragraphs in each numbering scope (the body, an annex, an article)."""
+    """The numbers of the numbered paragraphs in each numbering scope (the body, an annex, an article, and
+    the list a paragraph opens with a colon: "11(1)", "11(2)" ...)."""
     scopes: dict[str, list[int]] = {}
     for unit in units:
         if unit.kind == "paragraph":
             *scope, local = unit.label.split(", ")
             if local.isdigit():
                 scopes.setdefault(", ".join(scope), []).append(int(local))
+            elif nested := re.fullmatch(r"(\d+)\((\d+)\)", local):
+                scopes.setdefault(", ".join([*scope, nested[1]]), []).append(int(nested[2]))
     return scopes

@@ -67,3 +67,7 @@ def test_structure_queries_lead_the_ranking(seed_index):
     assert (top[0].doc_id, top[0].label) == (OUTCOME, "32")
     top = seed_index.search("OP 12 of the ECOSOC WSIS text", k=1)
     assert (top[0].doc_id, top[0].label) == (ECOSOC, "12")
+
+
+def test_preambular_paragraph_of_a_document_that_numbers_them(resolve):
+    assert resolve("preambular paragraph 1 of the WSIS+10 outcome document")[1][0] == ("004", "1")

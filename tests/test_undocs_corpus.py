@@ -106,7 +106,7 @@ def test_numbering_over_the_whole_archive(tmp_path):
         pytest.skip(f"no text archive at {archive}")
     with tarfile.open(archive) as tar:
         tar.extractall(tmp_path, filter="data")
-    numbering = ok = 0
+    numbered_documents = ok = 0
     failures = {}
     for path in sorted(tmp_path.rglob("*.txt")):
         text = read_document(path).text
@@ -114,7 +114,7 @@ def test_numbering_over_the_whole_archive(tmp_path):
         expected = _numbers_in_text(text)
         if not expected:
             continue  # a document that numbers no paragraph
-        numbering += 1
+        numbered_documents += 1
         scopes = numbering(units)
         found = sorted(n for numbers in scopes.values() for n in numbers)
         in_order = all(numbers == list(range(1, len(numbers) + 1)) for numbers in scopes.values())
@@ -122,10 +122,10 @@ def test_numbering_over_the_whole_archive(tmp_path):
             ok += 1
         else:
             failures[path.stem] = {"lost or extra": sorted(set(expected) ^ set(found))[:10], "scopes": scopes}
-    share = ok / numbering
-    _write("undocs-archive-numbering.json", {"numbering documents": numbering, "1..N, nothing lost": ok,
+    share = ok / numbered_documents
+    _write("undocs-archive-numbering.json", {"numbering documents": numbered_documents, "1..N, nothing lost": ok,
                                               "share": round(share, 4), "failures": failures})
-    assert share >= 0.98, f"{ok}/{numbering} = {share:.1%}; failures: {sorted(failures)}"
+    assert share >= 0.98, f"{ok}/{numbered_documents} = {share:.1%}; failures: {sorted(failures)}"
 
 
 def _problems(text: str, units, masthead) -> list[str]:

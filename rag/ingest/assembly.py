@@ -22,6 +22,7 @@ from rag.ingest.un import Conventions
 
 # "3. (a) Each State Party ...": a paragraph whose first words are its first sub-item.
 NUMBER_THEN_ITEM = re.compile(r"(\d{1,3}\.)\s+(\((?:a|i)\)\s+\S)")
+HEADING_NUMBER = re.compile(r"(?:Article|Rule|Chapter|Annex)(?:\s+[IVXLC\d]+)?\.?")
 NESTED_MARK = re.compile(r"\((?:[a-z]|[ivx]{1,4})\)")  # "(a) (i)": a sub-item opening with its first sub-item
 LOWER_SECOND_WORD = re.compile(r"\S+,?\s+[a-z]")
 HEADING_WIDTH = 0.55  # share of the line width under which an unpunctuated line is a heading, not a line
@@ -189,8 +190,8 @@ def _ends_un_paragraph(current: Draft, line: str, layout: Layout, source: str) -
     heading_so_far = current.marker.kind == "text" and is_title_like(current.text(source))
     if heading_so_far and not layout.is_full(previous) and opens_preamble(line) and LOWER_SECOND_WORD.match(line):
         return True  # "Recalling its ..." after a heading (not "Developing Countries", the heading's next line)
-    if ends_clause(previous) and NUMBER_ONLY.fullmatch(line.strip()):
-        return True
+    if HEADING_NUMBER.fullmatch(line.strip()):
+        return True  # "Article 3" or "Chapter II" on its own line heads what follows
     if starts_lowercase(line):
         return False
     if not layout.wrap_width:
@@ -213,6 +214,8 @@ def _continued(current, resumable, marker, line, layout, source, un=False) -> "D
     tail = resumable.text(source)
     words = line[marker.bullet_end :]
     if un:  # a UN paragraph goes on until it ends with punctuation; a short heading does not go on
+        if HEADING_NUMBER.fullmatch(words.strip()):
+            return None
         if starts_lowercase(words) or without_call(tail).endswith(":"):
             return resumable
         if ends_clause(tail) or _is_short_title(resumable, tail, layout, source):

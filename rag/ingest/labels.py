@@ -34,6 +34,7 @@ def assign_un_labels(drafts: list[Draft], source: str) -> None:
     numbered = [(c, int(d.marker.value)) for d, c in zip(drafts, contexts, strict=True) if _plain_number(d)]
     labeller = Labeller(restarting(numbered))
     counters = {"heading": 0, "markup": 0}
+    previous = ""  # the text of the last paragraph or item
     for draft, context in zip(drafts, contexts, strict=True):
         if draft.kind in ("heading", "markup"):
             counters[draft.kind] += 1
@@ -49,7 +50,9 @@ def assign_un_labels(drafts: list[Draft], source: str) -> None:
         if draft.kind == "item" and draft.marker.kind == "letter":
             draft.label = labeller.item(draft.marker.value)
         else:
-            draft.label = labeller.paragraph(draft.marker.value if draft.marker.kind in ("number", "section") else "")
+            number = draft.marker.value if draft.marker.kind in ("number", "section") else ""
+            draft.label = labeller.paragraph(number, after_colon=previous.rstrip().endswith(":"))
+        previous = draft.text(source)
     _make_labels_unique(drafts)
 
 

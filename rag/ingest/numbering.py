@@ -9,7 +9,8 @@ each article of a convention number their paragraphs on their own, so their labe
 import re
 
 ANNEX = re.compile(r"Annex(?:es)?(?:\s+(?P<number>[IVXLC]+|\d{1,2}|[A-Z]))?\b(?!\s+(?:to|of)\b)", re.IGNORECASE)
-ARTICLE = re.compile(r"Article\s+(?P<number>\d{1,3}(?:\s?(?:bis|ter|quater))?)\b")
+# "Article 16" of a convention, "Rule 8" of rules of procedure: each may number its paragraphs from 1.
+ARTICLE = re.compile(r"(?P<kind>Article|Rule)\s+(?P<number>\d{1,3}(?:\s?(?:bis|ter|quater))?)\b")
 # Heading styles, outermost first: "Annex", "Part one", "Chapter I", "I.", "A.", "Article 1", "1.".
 STYLES = (
     ("annex", ANNEX),
@@ -22,7 +23,8 @@ STYLES = (
 )
 # A heading that is only its number ("Article 16", "Chapter I", "Annex II"); its title is the next line.
 NUMBER_ONLY = re.compile(
-    r"(?:Annex(?:\s+[IVXLC\d]+)?|Part\s+\w+|Chapter\s+[IVXLC\d]+|Article\s+\d{1,3}(?:\s?(?:bis|ter))?|[IVXL]+|[A-H])\.?",
+    r"(?:Annex(?:\s+[IVXLC\d]+)?|Part\s+\w+|Chapter\s+[IVXLC\d]+|(?:Article|Rule)\s+\d{1,3}(?:\s?(?:bis|ter))?|[IVXL]+"
+    r"|[A-H])\.?",
     re.IGNORECASE,
 )
 ROMAN_AFTER = {"i": "h", "v": "u", "x": "w"}  # "(i)" is the letter i only right after "(h)"
@@ -77,7 +79,8 @@ class Scopes:
         elif style == "roman":
             self._enter("section", "sect. " + mark)
         elif article := ARTICLE.match(title):
-            self._enter("article", f"art. {article['number']}")
+            prefix = "art." if article["kind"] == "Article" else "rule"
+            self._enter("article", f"{prefix} {article['number']}")
 
     def _enter(self, level: str, name: str) -> None:
         """Open a scope at `level`; the scopes inside it close. Which holds which is the document's own
@@ -124,6 +127,8 @@ class Labeller:
         self.unnumbered = 0
         self.number = ""  # the operative paragraph the next sub-items belong to
         self.letter = ""  # the lettered sub-item the next roman ones belong to
+        self.list_parent = ""  # the paragraph whose own numbered list is being labelled
+        self.list_last = 0
 
     def enter(self, context: tuple[str, ...]) -> None:
         """The unit about to be labelled stands in this (annex, part, section, article) context."""
@@ -133,25 +138,43 @@ class Labeller:
         if scope != self.scope:
             self.scope = scope
             self.preamble = False
-            self.preambular = self.unnumbered = 0
-            self.number = self.letter = ""
+            self.preambular = self.unnumbered = self.list_last = 0
+            self.number = self.letter = self.list_parent = ""
 
     def organ(self) -> None:
         """"The General Assembly," opens the preamble."""
         self.preamble = True
         self.preambular = 0
 
-    def paragraph(self, number: str) -> str:
+    def paragraph(self, number: str, after_colon: bool = False) -> str:
+        """An operative paragraph by its number; "1." right after a paragraph that ends with a colon opens a
+        list inside that paragraph ("11. Approves the following agenda:" 1., 2., 3. ... are 11(1), 11(2))."""
         if number:
             self.preamble = False
+            if self._in_list(number, after_colon):
+                self.list_last = int(number)
+                self.number, self.letter = f"{self.list_parent}({number})", ""
+                return self._scoped(self.number)
+            self.list_parent = ""
             self.number, self.letter = number, ""
             return self._scoped(number)
+        self.list_parent = ""
         if self.preamble:
             self.preambular += 1
             return self._scoped(f"PP{self.preambular}")
         self.unnumbered += 1
         self.number = self.letter = ""
         return self._scoped(f"¶{self.unnumbered}")
+
+    def _in_list(self, number: str, after_colon: bool) -> bool:
+        if not number.isdigit():
+            return False
+        if number == "1" and after_colon and self.number and not self.list_parent:
+            self.list_parent = self.number
+            return True
+        parent = self.list_parent
+        next_paragraph = parent.isdigit() and int(number) == int(parent) + 1  # the list is over
+        return bool(parent) and int(number) == self.list_last + 1 and not next_paragraph
 
     def item(self, value: str) -> str:
         """A sub-item "(g)" of the current paragraph, or a roman "(ii)" of the current lettered item."""

@@ -17,7 +17,7 @@ from rag.ingest.labels import assign_labels, assign_un_labels
 from rag.ingest.layout import collapse, measure_layout
 from rag.ingest.un import Conventions, Masthead, read_conventions
 
-PARSER_VERSION = "5"
+PARSER_VERSION = "6"
 __all__ = ["BODY_KINDS", "PARSER_VERSION", "Unit", "heading_title", "parse", "parse_document", "conventions_of"]
 
 

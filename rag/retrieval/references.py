@@ -33,7 +33,7 @@ FOOTNOTE_REFERENCE = re.compile(r"\bfoot\s?notes?\s+(?P<number>\d{1,3})\b", re.I
 # Where a numbered paragraph stands: "annex para 12", "annex II, paragraph 3", "article 16, paragraph 1",
 # "section II, para. 3"; without any of these the body's own paragraph is meant.
 ANNEX_SCOPE = re.compile(r"\bannex(?:\s+(?P<number>[ivxlc]+|\d{1,2}|[a-h])\b)?", re.IGNORECASE)
-ARTICLE_SCOPE = re.compile(r"\bart(?:icle|\.)?\s*(?P<number>\d{1,3})\b", re.IGNORECASE)
+ARTICLE_SCOPE = re.compile(r"\b(?P<kind>art(?:icle|\.)?|rule)\s*(?P<number>\d{1,3})\b", re.IGNORECASE)
 SECTION_SCOPE = re.compile(r"\bsect(?:ion|\.)?\s+(?P<number>[ivxl]+|[a-h])\b", re.IGNORECASE)
 SECTION_NUMBER = re.compile(
     r"\b(?:section|chapter|part|article)\s+(\d{1,3}(?:\.\d{1,2})*|[ivxl]+)\b(?!\s*,?\s*(?:para|§|¶))", re.IGNORECASE
@@ -118,8 +118,10 @@ class ReferenceResolver:
         query = ORDINAL_REFERENCE.sub(_ordinal_as_number, query)
         for match in PARAGRAPH_REFERENCE.finditer(query):
             preambular = re.match(r"(?:pp|preambular)", match["cue"].strip(), re.IGNORECASE)
-            local = ("pp" if preambular else "") + label_key(match["label"])
-            rows = self._in_scope(self._by_local.get(local, []), query)
+            number = label_key(match["label"])
+            rows = self._in_scope(self._by_local.get(("pp" if preambular else "") + number, []), query)
+            if preambular and not rows:  # a document that numbers its preambular paragraphs too
+                rows = self._in_scope(self._by_local.get(number, []), query)
             nested = [
                 r for key, rs in self._by_label.items() if key.endswith(f"({label_key(match['label'])})") for r in rs
             ]
@@ -145,7 +147,8 @@ class ReferenceResolver:
         if annex := ANNEX_SCOPE.search(query):
             wanted.append("annex" + (f" {annex['number'].lower()}" if annex["number"] else ""))
         if article := ARTICLE_SCOPE.search(query):
-            wanted.append(f"art. {article['number']}")
+            kind = "rule" if article["kind"].lower() == "rule" else "art."
+            wanted.append(f"{kind} {article['number']}")
         if section := SECTION_SCOPE.search(query):
             wanted.append(f"sect. {section['number'].lower()}")
         if not wanted:
