@@ -8,8 +8,8 @@ from pathlib import Path
 
 from rag.errors import DocumentsError
 from rag.ingest.formats import SUFFIXES, Extracted, read_document
+from rag.ingest.masthead import Masthead
 from rag.ingest.paragraphs import Unit, heading_title
-from rag.ingest.un import Masthead
 
 log = logging.getLogger(__name__)
 

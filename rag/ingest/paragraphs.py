@@ -15,7 +15,8 @@ from rag.ingest.footnotes import link_footnotes
 from rag.ingest.headings import assign_sections, heading_title, mark_headings
 from rag.ingest.labels import assign_labels, assign_un_labels
 from rag.ingest.layout import collapse, measure_layout
-from rag.ingest.un import Conventions, Masthead, read_conventions
+from rag.ingest.masthead import Masthead
+from rag.ingest.un import Conventions, read_conventions
 
 PARSER_VERSION = "6"
 __all__ = ["BODY_KINDS", "PARSER_VERSION", "Unit", "heading_title", "parse", "parse_document", "conventions_of"]
