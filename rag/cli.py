@@ -82,7 +82,9 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _add_folders(command: argparse.ArgumentParser) -> None:
-    command.add_argument("--docs", type=Path, default=None, help="folder of .txt/.md documents (default: seeds/)")
+    command.add_argument(
+        "--docs", type=Path, default=None, help="folder of documents: .pdf .docx .html .txt .md (default: seeds/)"
+    )
     command.add_argument("--index", type=Path, default=None, help="index folder (default: index/)")
 
 
@@ -101,6 +103,8 @@ def _build(args) -> int:
         f"Indexed {documents}: {report.units} units, {report.chunks} chunks, {report.sentences} sentences "
         f"({report.embedded} texts embedded, {report.reused} reused) in {report.seconds:.1f} s."
     )
+    for name, reason in report.skipped.items():
+        print(f"Skipped {name}: {reason}")
     return 0
 
 

@@ -95,3 +95,29 @@ def test_example_questions_come_from_the_documents_loaded(mixed):
     assert examples[0] == "What does A/RES/78/243 say about Information and communications technology strategy?"
     assert "What does paragraph 1 of A/RES/79/277 say?" in examples
     assert not any("WSIS+10 Outcome Document" in q for q in examples)  # nothing about documents not loaded
+
+
+def test_a_bad_file_is_skipped_with_its_reason_and_never_stops_the_others(tmp_path, embedder):
+    from rag.store.build import build
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    shutil.copy(FIXTURES / "A_RES_79_237.pdf", docs / "good.pdf")
+    (docs / "broken.pdf").write_bytes(b"%PDF-1.7 this is not really a PDF")
+    (docs / "broken-word.docx").write_bytes(b"PK\x03\x04 not a Word file")
+    (docs / "latin1.txt").write_bytes("Caf\xe9 society".encode("latin-1"))
+    report = build(docs, tmp_path / "index", embedder=embedder)
+    assert report.documents == 1
+    assert set(report.skipped) == {"broken.pdf", "broken-word.docx", "latin1.txt"}
+    assert report.skipped["broken.pdf"].startswith("broken.pdf is not a readable PDF")
+    assert "UTF-8" in report.skipped["latin1.txt"]
+
+
+def test_a_folder_where_nothing_can_be_read_says_so(tmp_path, capsys):
+    from rag.cli import main
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "broken.pdf").write_bytes(b"not a PDF at all")
+    assert main(["build", "--docs", str(docs), "--index", str(tmp_path / "index")]) == 1
+    assert "None of the documents in" in capsys.readouterr().err
