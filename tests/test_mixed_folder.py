@@ -121,3 +121,11 @@ def test_a_folder_where_nothing_can_be_read_says_so(tmp_path, capsys):
     (docs / "broken.pdf").write_bytes(b"not a PDF at all")
     assert main(["build", "--docs", str(docs), "--index", str(tmp_path / "index")]) == 1
     assert "None of the documents in" in capsys.readouterr().err
+
+
+def test_a_paragraph_of_a_document_not_in_the_index_is_not_taken_from_another(mixed):
+    from rag.retrieval.references import ReferenceResolver
+
+    resolver = ReferenceResolver(mixed.documents, mixed._stored.units)
+    assert resolver.resolve("What does paragraph 5 of resolution 80/118 say?").pinned == ()
+    assert resolver.resolve("What does paragraph 5 of resolution 79/277 say?").pinned != ()

@@ -29,6 +29,8 @@ PARAGRAPH_REFERENCE = re.compile(
     r"(?![\w/.])",
     re.IGNORECASE,
 )
+# A document named by its symbol or resolution number: "A/RES/80/118", "resolution 80/118", "A/C.3/80/L.46".
+SYMBOL_MENTION = re.compile(r"(?<![\w/])(?:[a-z]{1,4}/)*\d{2,3}/\d{1,4}(?![\w/])|\b[a-z]/c \d/\d{2}/l \d+\b")
 FOOTNOTE_REFERENCE = re.compile(r"\bfoot\s?notes?\s+(?P<number>\d{1,3})\b", re.IGNORECASE)
 # Where a numbered paragraph stands: "annex para 12", "annex II, paragraph 3", "article 16, paragraph 1",
 # "section II, para. 3"; without any of these the body's own paragraph is meant.
@@ -94,6 +96,8 @@ class ReferenceResolver:
 
     def resolve(self, query: str) -> Reference:
         docs, rest = self._documents_named(query)
+        if not docs and SYMBOL_MENTION.search(rest):
+            return Reference()  # "paragraph 70(a) of resolution 80/118", a document not in this index
         section = self._section(query, rest, docs)
         paragraphs = self._footnotes(query, docs) or self._paragraphs(query, docs, section)
         if paragraphs:
