@@ -4,13 +4,16 @@ from bisect import bisect_right
 from urllib.parse import quote
 
 from rag.ingest.folder import Document
+from rag.ingest.masthead import MONTHS as MONTH_NAMES
 from rag.ingest.numbering import place
 from rag.ingest.paragraphs import Unit
 
+MONTHS = MONTH_NAMES.split("|")
+
 
 def label_phrase(unit: Unit) -> str:
-    """The unit's place as a reader would say it: "para. 32", "preambular para. 3", "annex, para. 12",
-    "para. 48(a)", "¶3", "footnote 2"."""
+    """The unit's place as a reader would say it: "para. 32", "preambular para. 3", "unnumbered para. 4",
+    "annex, para. 12", "para. 48(a)", "¶3" (in a document that numbers nothing), "footnote 2"."""
     if unit.kind == "footnote":
         return "footnote " + unit.label.removeprefix("fn")
     if unit.kind in ("heading", "markup"):
@@ -34,9 +37,26 @@ def page_phrase(pages: tuple[int, ...]) -> str:
 
 
 def citation(document: Document, unit: Unit) -> str:
-    """"A/RES/79/194, para. 5, p. 8": the document, the paragraph, and the page where the source has pages."""
-    parts = (document.short_name, label_phrase(unit), page_phrase(pages_of(document, unit)))
+    """The short style: "A/RES/79/194, para. 5, p. 8", "ECOSOC draft resolution (advance unedited version,
+    2016), para. 6bis": the document, the paragraph, and the page where the source has pages."""
+    parts = (document.cited_as, label_phrase(unit), page_phrase(pages_of(document, unit)))
     return ", ".join(part for part in parts if part)
+
+
+def full_citation(document: Document, unit: Unit) -> str:
+    """The full style: title, symbol, date, paragraph (and page): "Outcome Document of the High-Level
+    Meeting ..., A/RES/70/125, December 2015, para. 32"."""
+    parts = (document.title, document.symbol, long_date(document.date), label_phrase(unit))
+    return ", ".join(part for part in (*parts, page_phrase(pages_of(document, unit))) if part)
+
+
+def long_date(iso: str) -> str:
+    """"2015-12-16" -> "16 December 2015", "2016-05" -> "May 2016", "2014" -> "2014"."""
+    parts = iso.split("-")
+    if len(parts) >= 2 and parts[1].isdigit() and 1 <= int(parts[1]) <= 12:
+        month = f"{MONTHS[int(parts[1]) - 1]} {parts[0]}"
+        return f"{int(parts[2])} {month}" if len(parts) == 3 and parts[2].isdigit() else month
+    return iso
 
 
 def anchor(label: str) -> str:

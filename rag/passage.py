@@ -2,8 +2,6 @@
 
 from dataclasses import asdict, dataclass
 
-from rag.citations import page_phrase
-
 
 @dataclass(frozen=True)
 class SameAs:
@@ -25,7 +23,7 @@ class Passage:
     text: str  # the whole paragraph, verbatim (whitespace collapsed)
     spans: tuple[tuple[int, int], ...]  # (start, end) character offsets into the source file
     score: float  # higher is better
-    citation: str  # "WSIS+10 Outcome Document, para. 32"
+    citation: str  # the short style: "A/RES/70/125, para. 32"; with the page where the source has pages
     url: str  # "/source/004_7b6cb249c0a88164#p-32"
     kind: str = "paragraph"  # "paragraph", "item", "table" or "footnote"
     doc_short_name: str = ""
@@ -37,18 +35,15 @@ class Passage:
     pages: tuple[int, ...] = ()  # the pages (from 1) it is printed on, where the source has pages
     original_url: str = ""  # the original PDF opened at its page ("/original/<doc>#page=17"); "" otherwise
     footnotes: tuple[str, ...] = ()  # the footnotes its marks point to, verbatim ("1 Resolution 217 A (III).")
+    full_citation: str = ""  # title, symbol, date, paragraph: "Outcome Document of ..., A/RES/70/125, ..."
+    match: str = ""  # why it is here: "reference" (the paragraph the question names), "phrase" (it holds the
+    # quoted wording), "" (related by meaning)
 
-    @property
-    def reference(self) -> str:
-        """The full citation line: "WSIS+10 Outcome Document · 1.1 Bridging Digital Divides · para. 32", with
-        the page where the source has pages ("A/RES/79/194 · preambular para. 3 · p. 1")."""
-        parts = (self.doc_short_name, self.section.split(" > ")[-1], self.place, page_phrase(self.pages))
-        return " · ".join(part for part in parts if part)
-
-    def quote_with_citation(self) -> str:
-        """The quote ready to paste into a document: the verbatim text, then its citation."""
+    def quote_with_citation(self, style: str = "short") -> str:
+        """The quote ready to paste into a document: the verbatim text, then its citation in the short style
+        ("A/RES/70/125, para. 32") or the full one (title, symbol, date, paragraph)."""
         body = "\n".join("\t".join(cells) for cells in self.rows) if self.rows else self.text
-        return f"{body}\n({self.citation})"
+        return f"{body}\n({self.full_citation if style == 'full' else self.citation})"
 
     def to_dict(self) -> dict:
         data = asdict(self)
@@ -58,7 +53,6 @@ class Passage:
         data["same_as"] = [asdict(twin) for twin in self.same_as]
         data["pages"] = list(self.pages)
         data["footnotes"] = list(self.footnotes)
-        data["reference"] = self.reference
         return data
 
 
@@ -69,6 +63,9 @@ class Answer:
     abstained: bool  # no passage answers the question well enough
     missing_phrases: tuple[str, ...] = ()  # quoted phrases no passage contains
     confidence: float | None = None  # best similarity of any sentence or paragraph to the query (-1 to 1)
+    notices: tuple[str, ...] = ()  # why nothing answers: a paragraph the documents do not have, a language
+    phrases: tuple[str, ...] = ()  # the phrases the question quotes
+    corrections: tuple[tuple[str, str], ...] = ()  # misspelt words, and the words they were read as
 
     def to_dict(self) -> dict:
         return {
@@ -76,5 +73,8 @@ class Answer:
             "abstained": self.abstained,
             "confidence": self.confidence,
             "missing_phrases": list(self.missing_phrases),
+            "notices": list(self.notices),
+            "phrases": list(self.phrases),
+            "corrections": [list(pair) for pair in self.corrections],
             "passages": [p.to_dict() for p in self.passages],
         }

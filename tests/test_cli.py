@@ -16,7 +16,7 @@ def built(seed_index):
 def test_ask_prints_quotes_with_citations(capsys):
     assert main(["ask", "What is the working definition of Internet governance?", "-k", "2"]) == 0
     out = capsys.readouterr().out
-    assert out.startswith("1. WSIS+10 Outcome Document, para. 63 · 4. Internet Governance  [")
+    assert out.startswith("1. A/RES/70/125, para. 63 · 4. Internet Governance  [")
     assert "  > 63. We reiterate the working definition of Internet governance set out in paragraph 34" in out
     assert "/source/004_7b6cb249c0a88164#p-63" in out
     assert "\n2. " in out and "\n3. " not in out

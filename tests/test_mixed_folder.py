@@ -54,7 +54,10 @@ def test_un_documents_are_titled_and_cited_by_their_masthead(mixed):
 def test_a_paragraph_named_by_number_is_cited_by_symbol_paragraph_and_page(mixed):
     top = mixed.search("What does OP 5 of A/RES/79/277 say?", k=3)[0]
     assert (top.label, top.citation) == ("5", "A/RES/79/277, para. 5, pp. 2-3")
-    assert top.reference == "A/RES/79/277 · para. 5 · pp. 2-3"
+    assert top.full_citation == (
+        "Modalities for the overall review by the General Assembly of the implementation of the outcomes of the "
+        "World Summit on the Information Society, A/RES/79/277, 27 March 2025, para. 5, pp. 2-3"
+    )
     assert top.original_url == "/original/A_RES_79_277#page=2"
     assert top.text.startswith("5. Requests the President of the General Assembly, in 2025, to appoint two")
     assert top.quote_with_citation().endswith("(A/RES/79/277, para. 5, pp. 2-3)")

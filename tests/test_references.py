@@ -15,7 +15,7 @@ def resolve(seed_index):
     def resolve(query):
         reference = resolver.resolve(query)
         as_labels = lambda rows: [(units[r].doc_id[:3], units[r].label) for r in rows]  # noqa: E731
-        return [d[:3] for d in reference.docs], as_labels(reference.pinned), as_labels(reference.hinted)
+        return [d[:3] for d in reference.docs], as_labels(reference.pinned), list(reference.missing)
 
     return resolve
 
@@ -30,7 +30,7 @@ def resolve(seed_index):
         ("What does para. 43.ALT of the ECOSOC draft call for?", ["001"], [("001", "43.ALT")]),
         ("paragraph 1bis of the draft ECOSOC resolution", ["001"], [("001", "1bis")]),
         ("What does the last paragraph (77) of the outcome document decide?", ["004"], [("004", "77")]),
-        ("What is question 6 of the WSIS+20 questionnaire in Annex 2?", [], [("003", "¶37(6)")]),
+        ("What is question 6 of the WSIS+20 questionnaire in Annex 2?", [], [("003", "u37(6)")]),
         ("the conclusion of the President's summary", ["000"], [("000", "¶27")]),
     ],
 )
@@ -50,16 +50,22 @@ def test_sections_by_number_title_and_annex(resolve):
         ("004", str(n)) for n in range(39, 46)
     ]
     assert resolve("What are the recommendations of the executive summary?")[1][0] == ("002", "¶11")
-    assert resolve("What is in Annex 1 of the CSTD informal note?")[1] == [("003", "¶35"), ("003", "¶36")]
+    assert resolve("What is in Annex 1 of the CSTD informal note?")[1] == [("003", "u35"), ("003", "u36")]
     # "draft resolution" names the ECOSOC draft, not its heading "Draft resolution"
     assert resolve("Which strands of IGF work does the ECOSOC draft resolution welcome?")[1] == []
 
 
-def test_ambiguous_references_are_hints_not_pins(resolve):
-    docs, pinned, hinted = resolve("What does paragraph 32 say?")
-    assert (docs, pinned) == ([], [])
-    assert {("001", "32"), ("004", "32")} <= set(hinted)
+def test_a_number_without_a_document_is_that_paragraph_in_every_document_that_has_it(resolve):
+    docs, pinned, missing = resolve("What does paragraph 32 say?")
+    assert (docs, set(pinned), missing) == ([], {("001", "32"), ("004", "32")}, [])
+    assert resolve("para 32")[1] == resolve("paragraph 32")[1]
     assert resolve("What goes into Part 3 of the proposed WSIS+20 report structure?")[1] == []
+
+
+def test_a_paragraph_a_document_does_not_have_is_missing_not_another_documents(resolve):
+    assert resolve("What does para 99 of the outcome document say?") == (["004"], [], ["99"])
+    assert resolve("paragraph 20 quater of the outcome document") == (["004"], [], ["20quater"])
+    assert resolve("What does paragraph 99 say?") == ([], [], ["99"])
 
 
 def test_structure_queries_lead_the_ranking(seed_index):

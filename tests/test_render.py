@@ -1,13 +1,15 @@
 """The chat's HTML: document markup shown as intended, everything else inert."""
 
 from rag.passage import Answer, Passage, SameAs
-from ui.render import answer_html, count_label, highlighted, inline, question_html
+from rag.retrieval.notices import counted
+from ui.render import answer_html, highlighted, inline, question_html
 
 
 def passage(**fields) -> Passage:
     base = dict(
         doc_id="d", doc_title="Doc", label="5", section="A > B", text="5. Text.", spans=((0, 8),), score=0.5,
         citation="Doc, para. 5", url="/source/d#p-5", doc_short_name="Doc", place="para. 5",
+        full_citation="Title of Doc, 2015, para. 5",
     )  # fmt: skip
     return Passage(**{**base, **fields})
 
@@ -41,8 +43,10 @@ def test_answer_has_count_quote_citation_link_and_copy_text():
     )
     assert html.startswith('<div class="wsis-answer"><p class="wsis-count">2 passages from 2 documents</p>')
     assert '<blockquote class="wsis-quote">5. Text.</blockquote>' in html
-    assert '<a class="wsis-source" href="/source/d#p-5" target="_blank" rel="noopener">Doc · B · para. 5</a>' in html
+    assert '<a class="wsis-source" href="/source/d#p-5" target="_blank" rel="noopener">Doc, para. 5</a>' in html
     assert '<span class="wsis-copy-text">5. Text.\n(Doc, para. 5)</span>' in html
+    assert '<span class="wsis-copy-full-text">5. Text.\n(Title of Doc, 2015, para. 5)</span>' in html
+    assert '<span class="wsis-context" title="A &gt; B">A &gt; B</span>' in html  # beside the citation, not in it
     assert "\n\n" not in html  # no blank line, so the chat's markdown never touches the HTML
 
 
@@ -54,17 +58,26 @@ def test_tables_render_as_tables_and_copy_as_tab_separated_rows():
 
 
 def test_count_label_singular_and_plural():
-    assert count_label([passage()]) == "1 passage from 1 document"
+    assert counted([passage()]) == "1 passage from 1 document"
 
 
 def test_abstention_shows_the_fixed_notice_and_folds_the_weak_matches():
-    html = answer_html(Answer("q", (passage(weak=True),), True, ("digital <b>apartheid</b>",)))
+    html = answer_html(Answer("q", (passage(weak=True),), True))
     assert html.startswith(
         '<div class="wsis-answer"><p class="wsis-notice">No passage in these documents answers this question.</p>'
-        '<p class="wsis-notice">No passage contains “digital &lt;b&gt;apartheid&lt;/b&gt;”.</p>'
         '<details class="wsis-weak"><summary>Nearest passages (weak matches)</summary><figure'
     )
     assert "wsis-count" not in html
+
+
+def test_a_missing_phrase_or_a_reason_replaces_the_fixed_notice():
+    html = answer_html(Answer("q", (passage(weak=True),), True, ("digital <b>apartheid</b>",)))
+    assert html.startswith(
+        '<div class="wsis-answer"><p class="wsis-notice">No passage contains “digital &lt;b&gt;apartheid&lt;/b&gt;”.'
+        '</p><details class="wsis-weak"><summary>'
+    )
+    html = answer_html(Answer("q", (passage(weak=True),), True, notices=("Doc has no para. 99; its paragraphs ...",)))
+    assert "No passage in these documents" not in html and '<details class="wsis-weak" open>' in html
 
 
 def test_same_language_links():

@@ -25,9 +25,9 @@ OBVIOUS = [
      "002", "¶3"),
     ("What is the WSIS Stock-taking?", "002", "¶6"),
     ("rebuild the trust of Internet users affected by online surveillance", "002", "¶15"),
-    ("How many submissions had the online questionnaire received by the end of March 2024?", "003", "¶12"),
-    ("Memorandum of Understanding with a Member-State for financial support of the review", "003", "¶13"),
-    ("Which regional commission will host the consultation for Western Asia?", "003", "¶27"),
+    ("How many submissions had the online questionnaire received by the end of March 2024?", "003", "u12"),
+    ("Memorandum of Understanding with a Member-State for financial support of the review", "003", "u13"),
+    ("Which regional commission will host the consultation for Western Asia?", "003", "u27"),
 ]  # fmt: skip
 
 
@@ -41,7 +41,7 @@ def test_passage_carries_citation_link_and_verbatim_text(seed_index):
     best = seed_index.search("ending the gender digital divide and SDG 5 are mutually reinforcing", k=1)[0]
     assert isinstance(best, Passage)
     assert (best.doc_id, best.label, best.kind) == (OUTCOME, "32", "paragraph")
-    assert best.citation == "WSIS+10 Outcome Document, para. 32"
+    assert best.citation == "A/RES/70/125, para. 32"
     assert best.url == f"/source/{OUTCOME}#p-32"
     assert best.section == "1. ICT for Development > 1.1 Bridging Digital Divides"
     assert best.doc_title.startswith("Outcome Document of the High-Level Meeting")
@@ -68,7 +68,7 @@ def test_ranked_best_first_and_each_paragraph_once(seed_index):
 def test_long_paragraph_split_in_chunks_still_appears_once(seed_index):
     query = "Part 1 the record since WSIS, Part 2 where we stand today, Part 3 looking to the future"
     hits = seed_index.search(query, k=20, docs=["003_2acf0993792d3d8c"])
-    assert [h.label for h in hits].count("¶36") == 1  # the Annex 1 table, embedded as two chunks
+    assert [h.label for h in hits].count("u36") == 1  # the Annex 1 table, embedded as two chunks
 
 
 def test_document_filter_restricts_results(seed_index):
@@ -131,7 +131,7 @@ def test_module_level_search_uses_the_default_index(seed_index):
 def test_index_is_reusable_and_lists_documents(seed_index):
     assert sorted(d.short_name for d in seed_index.documents) == [
         "CSTD Informal Note 2024",
-        "ECOSOC Draft Resolution 2016",
+        "ECOSOC draft resolution",
         "Executive Summary",
         "President's Summary",
         "WSIS+10 Outcome Document",

@@ -16,27 +16,39 @@ from fastapi import FastAPI  # noqa: E402
 from fastapi.responses import FileResponse, HTMLResponse  # noqa: E402
 
 from rag import Index, QueryError  # noqa: E402
+from rag.retrieval import notices  # noqa: E402
 from rag.retrieval.conversation import is_follow_up, search_query  # noqa: E402
-from ui.render import answer_html, notice_html, question_html  # noqa: E402
+from ui.render import answer_html, examples_html, notice_html, question_html  # noqa: E402
 from ui.viewer import not_found_page, source_page  # noqa: E402
 
 log = logging.getLogger(__name__)
 
 HERE = Path(__file__).parent
 NO_DOCUMENTS = "Choose at least one document to search."
-# Copy buttons work through one delegated listener: the chat's HTML carries no scripts or handlers.
+MAX_QUESTION_CHARS = 2000
+# Copy and example buttons work through delegated listeners: the page's HTML carries no scripts or handlers.
 COPY_SCRIPT = """<script>
+document.addEventListener("click", (event) => {
+  const example = event.target.closest(".wsis-example");
+  if (!example) return;
+  const area = document.querySelector("#wsis-question textarea");
+  area.value = example.textContent;
+  area.dispatchEvent(new Event("input", { bubbles: true }));
+  area.focus();
+});
 document.addEventListener("click", async (event) => {
   const button = event.target.closest(".wsis-copy");
   if (!button) return;
-  const text = button.closest(".wsis-passage").querySelector(".wsis-copy-text").textContent;
+  const kind = button.classList.contains("wsis-copy-full") ? ".wsis-copy-full-text" : ".wsis-copy-text";
+  const text = button.closest(".wsis-passage").querySelector(kind).textContent;
   try { await navigator.clipboard.writeText(text); }
   catch (error) {
     const area = Object.assign(document.createElement("textarea"), { value: text });
     document.body.append(area); area.select(); document.execCommand("copy"); area.remove();
   }
+  const label = button.textContent;
   button.textContent = "Copied";
-  setTimeout(() => { button.textContent = "Copy"; }, 1500);
+  setTimeout(() => { button.textContent = label; }, 1500);
 });
 // A new answer is read from its first quote, not its last: scroll the chat (not the page) so that the
 // question that asked for it sits at the top.
@@ -64,11 +76,18 @@ def build_app(index: Index) -> gr.Blocks:
     def respond(question, history, chosen, k, previous):
         if not question or not question.strip():
             return history, "", previous
+        notes = []
+        if len(question) > MAX_QUESTION_CHARS:  # said, never silently: a paste can be long
+            question = question[:MAX_QUESTION_CHARS]
+            notes.append(notices.shortened(MAX_QUESTION_CHARS))
+        searched = search_query(question, previous)
+        if searched != question.strip():
+            notes.append(notices.follow_up(previous))
         if not chosen:
             reply = notice_html(NO_DOCUMENTS)
         else:
             try:
-                reply = answer_html(index.answer(search_query(question, previous), k=int(k), docs=chosen))
+                reply = answer_html(index.answer(searched, k=int(k), docs=chosen), tuple(notes))
             except QueryError as error:
                 reply = notice_html(str(error))
         history = [*history, {"role": "user", "content": question_html(question)}]
@@ -110,9 +129,8 @@ def build_app(index: Index) -> gr.Blocks:
                     placeholder="Ask about these documents…",
                     submit_btn="Ask",
                     elem_id="wsis-question",
-                    max_length=2000,
                 )
-                gr.Examples(index.example_questions(), inputs=question, label="Try")
+                gr.HTML(examples_html(index.example_questions()))  # plain buttons: each example reads in full
             with gr.Column(scale=1, min_width=240):
                 chosen = gr.CheckboxGroup(
                     documents, value=[d for _, d in documents], label="Search in", elem_id="wsis-documents"

@@ -5,6 +5,7 @@ import html
 import re
 
 from rag.passage import Answer, Passage, SameAs
+from rag.retrieval import notices
 
 NO_ANSWER = "No passage in these documents answers this question."
 WEAK_MATCHES = "Nearest passages (weak matches)"
@@ -53,20 +54,34 @@ def highlighted(text: str, highlights: tuple[tuple[int, int], ...] = ()) -> str:
 
 
 def passage_html(passage: Passage) -> str:
+    """One passage: the verbatim quote, its citation (short style) linked to the viewer, the section it
+    stands in as context (one line, the whole path in its tooltip), and Copy in the short or full style."""
     if passage.rows:
         rows = "".join("<tr>" + "".join(f"<td>{inline(c)}</td>" for c in row) + "</tr>" for row in passage.rows)
         body = f'<table class="wsis-table">{rows}</table>'
     else:
         body = highlighted(passage.text, passage.highlights)
-    copy = html.escape(passage.quote_with_citation())  # read by the copy button (data-* is sanitized away)
+    # The copy buttons read these hidden spans (data-* attributes are sanitized away).
+    short, full = (html.escape(passage.quote_with_citation(style)) for style in ("short", "full"))
     return (
         f'<figure class="wsis-passage"><blockquote class="wsis-quote">{body}</blockquote>'
-        f'<figcaption class="wsis-cite"><a class="wsis-source" href="{html.escape(passage.url)}" target="_blank" '
-        f'rel="noopener">{html.escape(passage.reference)}</a>{_original_link(passage)}'
-        '<button class="wsis-copy" type="button" title="Copy the quote with its citation">Copy</button>'
-        f'<span class="wsis-copy-text">{copy}</span></figcaption>{_footnotes_html(passage)}'
-        f"{same_language_html(passage.same_as)}</figure>"
+        f'<figcaption class="wsis-cite"><span class="wsis-line"><a class="wsis-source" '
+        f'href="{html.escape(passage.url)}" target="_blank" rel="noopener">{html.escape(passage.citation)}</a>'
+        f"{_original_link(passage)}</span>"
+        '<span class="wsis-actions"><button class="wsis-copy" type="button" '
+        'title="Copy the quote with its short citation">Copy</button><button class="wsis-copy wsis-copy-full" '
+        'type="button" title="Copy the quote with its full citation: title, symbol, date, paragraph">Copy full'
+        f'</button></span><span class="wsis-copy-text">{short}</span><span class="wsis-copy-full-text">{full}</span>'
+        f"{_context_html(passage)}</figcaption>{_footnotes_html(passage)}{same_language_html(passage.same_as)}</figure>"
     )
+
+
+def _context_html(passage: Passage) -> str:
+    """The section path, beside the citation and not part of it: one line on screen, whole in the tooltip."""
+    if not passage.section:
+        return ""
+    path = html.escape(passage.section)
+    return f'<span class="wsis-context" title="{path}">{path}</span>'
 
 
 def _footnotes_html(passage: Passage) -> str:
@@ -97,25 +112,35 @@ def same_language_html(twins: tuple[SameAs, ...]) -> str:
     return f'<p class="wsis-same">Same language in: {links}</p>'
 
 
-def count_label(passages: list[Passage]) -> str:
-    """The app's only words of its own: "4 passages from 3 documents"."""
-    documents = len({p.doc_id for p in passages})
-    return f"{_plural(len(passages), 'passage')} from {_plural(documents, 'document')}"
-
-
-def answer_html(answer: Answer) -> str:
-    """One reply: a count, then each passage as a cited block quote; or, when the documents do not answer,
-    the fixed notice and the nearest passages folded away. One line, so markdown leaves it alone."""
-    missing = "".join(
-        f'<p class="wsis-notice">No passage contains “{html.escape(p)}”.</p>' for p in answer.missing_phrases
-    )
-    items = "".join(passage_html(p) for p in answer.passages)
+def answer_html(answer: Answer, notes: tuple[str, ...] = ()) -> str:
+    """One reply. When the documents answer: the passages the question names or whose wording it quotes,
+    then "3 related passages follow" and those; else "5 passages from 3 documents". When they do not: why
+    (a paragraph they lack, a language the search does not read) or the fixed notice, and the nearest
+    passages as weak matches. `notes` say how the chat read the question. One line, so markdown leaves it."""
+    if answer.corrections:
+        notes = (*notes, notices.spelling(list(answer.corrections)))
+    said = "".join(f'<p class="wsis-note">{html.escape(note)}</p>' for note in notes)
+    absent = [notices.no_phrase(phrase) for phrase in answer.missing_phrases]
+    said += "".join(f'<p class="wsis-notice">{html.escape(n)}</p>' for n in (*answer.notices, *absent))
+    passages = list(answer.passages)
     if answer.abstained:
-        weak = f'<details class="wsis-weak"><summary>{WEAK_MATCHES}</summary>{items}</details>' if items else ""
-        return f'<div class="wsis-answer"><p class="wsis-notice">{NO_ANSWER}</p>{missing}{weak}</div>'
-    return (
-        f'<div class="wsis-answer">{missing}<p class="wsis-count">{count_label(list(answer.passages))}</p>{items}</div>'
-    )
+        if not answer.notices and not answer.missing_phrases:
+            said += f'<p class="wsis-notice">{NO_ANSWER}</p>'
+        items = "".join(passage_html(p) for p in passages)
+        opened = " open" if answer.notices else ""  # shown, not folded, when the notice says why
+        weak = f'<details class="wsis-weak"{opened}><summary>{WEAK_MATCHES}</summary>{items}</details>' if items else ""
+        return f'<div class="wsis-answer">{said}{weak}</div>'
+    first = [p for p in passages if p.match]
+    rest = [p for p in passages if not p.match]
+    if not first:
+        body = f'<p class="wsis-count">{notices.counted(passages)}</p>' + "".join(passage_html(p) for p in passages)
+    else:
+        body = f'<p class="wsis-count">{html.escape(notices.matched(first, answer.phrases))}</p>'
+        body += "".join(passage_html(p) for p in first)
+        if rest:
+            body += f'<p class="wsis-count wsis-related">{notices.related(len(rest))}</p>'
+            body += "".join(passage_html(p) for p in rest)
+    return f'<div class="wsis-answer">{said}{body}</div>'
 
 
 def notice_html(message: str) -> str:
@@ -127,5 +152,7 @@ def question_html(question: str) -> str:
     return f'<div class="wsis-question">{html.escape(question)}</div>'
 
 
-def _plural(count: int, noun: str) -> str:
-    return f"{count} {noun}" + ("" if count == 1 else "s")
+def examples_html(examples: list[str]) -> str:
+    """Example questions as buttons that wrap, so each reads in full; a click puts it in the question box."""
+    buttons = "".join(f'<button class="wsis-example" type="button">{html.escape(q)}</button>' for q in examples)
+    return f'<div id="wsis-examples"><span class="wsis-try">Try:</span>{buttons}</div>'

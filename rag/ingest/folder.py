@@ -29,6 +29,17 @@ class Document:
     sha256: str = ""  # of the file's bytes, for the index manifest
     format: str = ""  # "txt", "md", "pdf", "docx", "html"
     pages: tuple[int, ...] = field(default_factory=tuple)  # where each page starts in the text; () if unpaged
+    status: str = ""  # a draft's status, from the catalog: "advance unedited version"
+
+    @property
+    def cited_as(self) -> str:
+        """How a citation names the document: by its symbol ("A/RES/70/125"); a draft with its status
+        ("ECOSOC draft resolution (advance unedited version, 2016)"); else by its short name."""
+        if self.symbol:
+            return self.symbol
+        if self.status:
+            return f"{self.short_name} ({', '.join(p for p in (self.status, self.date[:4]) if p)})"
+        return self.short_name
 
 
 def document_files(docs_dir: Path) -> list[Path]:
@@ -104,6 +115,7 @@ def describe(path: Path, extracted: Extracted, units: list[Unit], entry: dict, m
         sha256=file_sha256(path),
         format={"htm": "html"}.get(path.suffix.lower().lstrip("."), path.suffix.lower().lstrip(".")),
         pages=extracted.pages,
+        status=str(entry.get("status", "")),
     )
 
 

@@ -10,6 +10,11 @@ from rag.ingest.numbering import NUMBER_ONLY, heading_levels, heading_style
 MAX_HEADING_CHARS = 130
 MAX_NUMBERED_HEADING_CHARS = 80
 MAX_UN_HEADING_CHARS = 300  # a UN heading may wrap: "United Nations Convention against Cybercrime; ..."
+# The organ whose resolution this is, on a line of its own before the preamble.
+ORGAN = re.compile(
+    r"The\s+(?:(?:[A-Z][\w'’-]*|and|of|on|for|the)\s+)*(?:Assembly|Council|Conference|Commission|Parties[\w ]*|"
+    r"Committee|Board)[,:]"
+)
 ANNEX_ONLY = re.compile(r"Annex(?:\s+[IVXLC\d]+)?\.?")
 RUN_OF_LINES = 3
 SECTION_MARK = re.compile(r"[A-H]|[IVXL]+\.?")  # "A", "II": a part or section of a resolution, alone on its line
@@ -23,7 +28,9 @@ def mark_headings(drafts: list[Draft], source: str, un: bool = False) -> None:
     last_markdown = 0
     for draft in drafts:
         text = draft.text(source)
-        if draft.kind == "heading":
+        if draft.kind == "heading" and ORGAN.fullmatch(heading_title(text)):
+            draft.role, draft.level = "organ", 0  # "## The Economic and Social Council," in a Word file
+        elif draft.kind == "heading":
             draft.level = last_markdown = draft.marker.level
         elif draft.kind != "paragraph" or not draft.is_single_line(source):
             continue
@@ -32,6 +39,8 @@ def mark_headings(drafts: list[Draft], source: str, un: bool = False) -> None:
             if len(text) <= MAX_NUMBERED_HEADING_CHARS and is_title_like(rest):
                 draft.kind = "heading"
                 draft.level = draft.marker.level or 1
+        elif draft.marker.kind == "text" and ORGAN.fullmatch(text):
+            draft.kind, draft.role, draft.level = "heading", "organ", 0  # "The Economic and Social Council,"
         elif draft.marker.kind == "text" and len(text) <= MAX_HEADING_CHARS and is_title_like(text):
             draft.kind = "heading"
             draft.level = last_markdown or 1  # a sibling of the markdown heading above it

@@ -2,25 +2,38 @@
 
 from rag.ingest.drafts import BODY_KINDS, Draft
 from rag.ingest.headings import heading_title
+from rag.ingest.layout import opens_preamble
 from rag.ingest.numbering import Labeller, Scopes, restarting
 
 
 def assign_labels(drafts: list[Draft], source: str) -> None:
-    counters = {"heading": 0, "markup": 0, "ordinal": 0}
-    last_number = ""
+    """Labels of a document without a UN masthead: its own numbers ("32", "6bis", "48(a)"); preambular
+    paragraphs after "The Economic and Social Council," as "PP3"; other unnumbered paragraphs "¶7" where
+    the document numbers none, "u7" (unnumbered para. 7) where it does, so no position reads as a number."""
+    prints_numbers = any(d.kind == "paragraph" and d.marker.kind in ("number", "section") for d in drafts)
+    unnumbered = "u" if prints_numbers else "¶"
+    counters = {"heading": 0, "markup": 0, "ordinal": 0, "preambular": 0}
+    last_number, preamble = "", False
     for draft in drafts:
         if draft.kind in ("heading", "markup"):
             counters[draft.kind] += 1
             draft.label = ("h" if draft.kind == "heading" else "m") + str(counters[draft.kind])
+            if draft.kind == "heading":
+                preamble = draft.role == "organ"
         elif draft.kind == "footnote":
             draft.label = "fn" + draft.marker.value
         elif draft.marker.kind in ("number", "section"):
             draft.label = last_number = draft.marker.value
+            preamble = False
         elif draft.marker.kind == "letter" and last_number:
             draft.label = f"{last_number}({draft.marker.value})"
+        elif preamble and draft.kind == "paragraph" and opens_preamble(draft.text(source)):
+            counters["preambular"] += 1
+            draft.label = f"PP{counters['preambular']}"
         else:
+            preamble = False
             counters["ordinal"] += 1
-            draft.label = f"¶{counters['ordinal']}"
+            draft.label = f"{unnumbered}{counters['ordinal']}"
     _make_labels_unique(drafts)
 
 

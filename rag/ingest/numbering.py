@@ -189,11 +189,13 @@ class Labeller:
 
 
 def place(label: str) -> str:
-    """A label as a reader says it: "para. 5", "preambular para. 3", "annex, para. 12", "annex, art. 16,
-    para. 1(a)"; an unnumbered paragraph keeps its "¶"."""
+    """A label as a reader says it: "para. 5", "preambular para. 3", "unnumbered para. 4", "annex, para. 12",
+    "annex, art. 16, para. 1(a)"; in a document that numbers nothing, "¶7"."""
     *scope, local = label.split(", ")
     if match := re.fullmatch(r"PP(\d+)", local):
         local = f"preambular para. {match[1]}"
+    elif match := re.fullmatch(r"u(\d+.*)", local):
+        local = f"unnumbered para. {match[1]}"
     elif local[:1].isdigit() or (local.startswith("(") and not scope):
         local = f"para. {local}"
     return ", ".join([*scope, local])

@@ -6,11 +6,12 @@ import threading
 from dataclasses import replace
 from pathlib import Path
 
-from rag.citations import citation, label_phrase, original_url, pages_of, source_url
+from rag.citations import citation, full_citation, label_phrase, original_url, pages_of, source_url
 from rag.errors import IndexStoreError, QueryError
 from rag.ingest.folder import Document, read_text
 from rag.ingest.paragraphs import Unit
 from rag.passage import Answer, Passage, SameAs
+from rag.retrieval import notices as notices_
 from rag.retrieval.examples import example_questions
 from rag.retrieval.fusion import DEFAULT, Settings
 from rag.retrieval.highlights import highlights
@@ -44,6 +45,7 @@ class Index:
         self._ranker = Ranker(stored, lambda text: self.embedder.embed([text]))
         self._sentence_matrix = files.vectors_of(stored.sentence_vectors)
         self._row_of = {(unit.doc_id, unit.label): row for row, unit in enumerate(stored.units)}
+        self._ranges = notices_.numbering_ranges(stored.units)
         self._sentences_of: dict[int, list[int]] = {}
         for i, sentence in enumerate(stored.sentences):
             self._sentences_of.setdefault(sentence.unit, []).append(i)
@@ -116,18 +118,35 @@ class Index:
 
     def answer(self, query: str, k: int = 5, *, docs: list[str] | None = None, settings: Settings = DEFAULT) -> Answer:
         """Like search(), and says whether the documents answer the query at all: when no passage is close
-        enough, the answer abstains and its passages are the nearest ones, marked weak."""
+        enough, the answer abstains and its passages are the nearest ones, marked weak. Its notices say
+        what the documents do not have (a paragraph number), and how the question was read."""
         ranking = self._rank(query, k, docs, settings)
         passages = self._passages(ranking, query)
+        notices = []
+        language = ranking.language
         if ranking.resolved or (ranking.phrases and not ranking.missing_phrases):
             abstained = False  # the question named paragraphs that exist, or wording that is there
-        elif ranking.missing_phrases:
+        elif ranking.missing_phrases or ranking.reference.missing or language:
             abstained = True
         else:
             abstained = ranking.similarity is not None and ranking.similarity < settings.abstain_below
+        for label in ranking.reference.missing:
+            named = [self._stored.documents[d] for d in ranking.reference.docs]
+            notices.append(notices_.missing_paragraph(label, named, self._ranges))
+        if language and not ranking.resolved:
+            notices.append(notices_.other_language(language))
         if abstained:
             passages = [replace(p, weak=True) for p in passages]
-        return Answer(query.strip(), tuple(passages), abstained, tuple(ranking.missing_phrases), ranking.similarity)
+        return Answer(
+            query.strip(),
+            tuple(passages),
+            abstained,
+            missing_phrases=tuple(ranking.missing_phrases),
+            confidence=ranking.similarity,
+            notices=tuple(notices),
+            phrases=tuple(ranking.phrases),
+            corrections=tuple(ranking.corrections),
+        )
 
     def same_language(self, doc_id: str) -> dict[str, tuple[SameAs, ...]]:
         """For the source viewer: each paragraph's near-verbatim twins in other documents, by label."""
@@ -173,6 +192,7 @@ class Index:
             spans=unit.spans,
             score=score,
             citation=citation(document, unit),
+            full_citation=full_citation(document, unit),
             url=source_url(unit.doc_id, unit.label),
             kind=unit.kind,
             doc_short_name=document.short_name,
@@ -183,6 +203,7 @@ class Index:
             pages=pages,
             original_url=original_url(document, pages),
             footnotes=tuple(self._stored.units[self._row_of[(unit.doc_id, note)]].text for note in unit.notes),
+            match="reference" if row in ranking.referenced else "phrase" if row in ranking.phrase_rows else "",
         )
 
     def _twins_of(self, row: int) -> tuple[SameAs, ...]:

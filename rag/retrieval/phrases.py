@@ -31,3 +31,17 @@ def phrase_spans(text: str, phrase: str) -> list[tuple[int, int]]:
         return []
     pattern = re.compile(r"(?<!\w)" + r"[\W_]*".join(words) + r"(?!\w)", re.IGNORECASE)
     return [m.span() for m in pattern.finditer(text)]
+
+
+def only_in_names(text: str, phrase: str) -> bool:
+    """Whether the phrase occurs in the text only inside a capitalised name ("Working Group on Enhanced
+    Cooperation"), never as words of its own ("enhanced cooperation"). A phrase the query itself
+    capitalises asks for the name."""
+    if phrase[:1].isupper():
+        return False
+    spans = phrase_spans(text, phrase)
+    return bool(spans) and all(_capitalised(text[start:end]) for start, end in spans)
+
+
+def _capitalised(words: str) -> bool:
+    return all(word[:1].isupper() for word in re.findall(r"[^\W\d_]{4,}", words))

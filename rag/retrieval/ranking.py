@@ -9,8 +9,10 @@ import numpy as np
 
 from rag.ingest.paragraphs import BODY_KINDS
 from rag.retrieval.fusion import Settings, best_per_unit, reciprocal_rank_fusion, score_fusion, top
-from rag.retrieval.phrases import comparable, contains, quoted_phrases
+from rag.retrieval.language import foreign_language
+from rag.retrieval.phrases import comparable, contains, only_in_names, quoted_phrases
 from rag.retrieval.references import Reference, ReferenceResolver
+from rag.retrieval.spelling import Speller
 
 FOOTNOTE_QUESTION = re.compile(r"\b(?:foot)?notes?\b", re.IGNORECASE)
 
@@ -23,6 +25,11 @@ class Ranking:
     phrases: list[str] = field(default_factory=list)  # quoted in the query
     missing_phrases: list[str] = field(default_factory=list)  # quoted, and in no searchable paragraph
     query_vector: np.ndarray | None = None
+    corrections: list[tuple[str, str]] = field(default_factory=list)  # (query word, corpus word) read instead
+    language: str = ""  # the language the question is in when it is not English ("French")
+    referenced: set[int] = field(default_factory=set)  # rows of the paragraphs or section the query names
+    phrase_rows: set[int] = field(default_factory=set)  # rows holding every quoted phrase
+    reference: Reference = field(default_factory=Reference)
 
 
 class Ranker:
@@ -39,23 +46,32 @@ class Ranker:
         self._comparable = [comparable(u.text) for u in stored.units]
         self._footnotes = np.array([u.kind == "footnote" for u in stored.units], dtype=bool)
         self._references = ReferenceResolver(list(stored.documents.values()), stored.units)
+        self._speller = Speller(stored.vocabulary)
 
     def rank(self, query: str, k: int, docs: list[str] | None, settings: Settings) -> Ranking:
         depth = max(k, settings.candidates)
         allowed = np.isin(self._unit_doc, docs) if docs is not None else np.ones(len(self._unit_doc), bool)
         ranking = Ranking([], None, False, quoted_phrases(query) if settings.phrases else [])
-        scores = self._fused(query, allowed, settings, depth, ranking)
-        reference = self._references.resolve(query) if settings.references else Reference()
+        searched = query
+        ranking.language = foreign_language(query, self._stored.vocabulary)
+        if settings.spelling and not ranking.language:  # "Govrnance" is searched as "governance"
+            searched, ranking.corrections = self._speller.correct(query)
+        scores = self._fused(searched, allowed, settings, depth, ranking)
+        reference = ranking.reference = self._references.resolve(query) if settings.references else Reference()
         self._apply_hints(scores, reference, settings)
         scores[~allowed] = -np.inf
         if not FOOTNOTE_QUESTION.search(query):  # a footnote holds a reference, rarely an answer
             scores[self._footnotes] *= np.where(scores[self._footnotes] > 0, settings.footnote_weight, 1.0)
         pinned = self._pinned(reference, scores, allowed)
-        ranking.resolved = bool(pinned)
-        pinned += self._phrase_holders(ranking, scores, allowed, pinned)
+        ranking.resolved, ranking.referenced = bool(pinned), set(pinned)
+        holders = self._phrase_holders(ranking, scores, allowed, pinned)
+        ranking.phrase_rows = set(holders)
+        pinned += holders
         ceiling = np.max(scores[np.isfinite(scores)], initial=0.0)
         ranked = [(row, float(ceiling + len(pinned) - i)) for i, row in enumerate(pinned)]  # pins above the rest
         scores[pinned] = -np.inf
+        if ranking.resolved:  # after the paragraphs named, related paragraphs, not their footnotes
+            scores[self._footnotes] = -np.inf
         ranked += [(int(row), float(scores[row])) for row in top(scores, 3 * k)]
         ranking.rows = self._without_twins(ranked, settings)[:k]
         return ranking
@@ -83,18 +99,22 @@ class Ranker:
         return reciprocal_rank_fusion([top(s, depth) for s in signals], len(self._stored.units), settings.rrf_k)
 
     def _apply_hints(self, scores: np.ndarray, reference: Reference, settings: Settings) -> None:
-        """Named documents and references that fit several documents lift their units, as one first rank."""
+        """Documents the query names lift their units, as one first rank."""
         bonus = 1.0 if settings.fusion == "score" else 1.0 / (settings.rrf_k + 1)
         if reference.docs and settings.document_prior:
             scores[np.isin(self._unit_doc, reference.docs) & np.isfinite(scores)] += settings.document_prior * bonus
-        hinted = list(reference.hinted)
-        scores[hinted] = np.where(np.isfinite(scores[hinted]), scores[hinted], 0.0) + bonus
 
     def _pinned(self, reference: Reference, scores: np.ndarray, allowed: np.ndarray) -> list[int]:
         pins = [row for row in reference.pinned if allowed[row]]
         if reference.section and len(pins) > 1:  # a section: its opening, then its units by relevance
             rest = sorted(pins[1:], key=lambda row: -scores[row] if np.isfinite(scores[row]) else np.inf)
             pins = [pins[0], *rest]
+        elif len({self._unit_doc[row] for row in pins}) > 1:  # "paragraph 32" in several documents
+            best = {}
+            for row in pins:
+                score = scores[row] if np.isfinite(scores[row]) else -np.inf
+                best[self._unit_doc[row]] = max(best.get(self._unit_doc[row], -np.inf), score)
+            pins = sorted(pins, key=lambda row: -best[self._unit_doc[row]])  # stable: each document's own order
         return pins
 
     def _phrase_holders(
@@ -112,7 +132,12 @@ class Ranker:
             for row in searchable
             if row not in pinned and all(contains(self._comparable[row], p) for p in ranking.phrases)
         ]
-        return sorted(holders, key=lambda row: -scores[row] if np.isfinite(scores[row]) else np.inf)
+        # A phrase that only names something ("Working Group on Enhanced Cooperation") ranks after
+        # paragraphs that use it as words, unless the question capitalises it too.
+        return sorted(holders, key=lambda row: (self._names_only(row, ranking.phrases), -_finite(scores[row])))
+
+    def _names_only(self, row: int, phrases: list[str]) -> bool:
+        return any(only_in_names(self._stored.units[row].text, phrase) for phrase in phrases)
 
     def _without_twins(self, ranked: list[tuple[int, float]], settings: Settings) -> list[tuple[int, float]]:
         """A paragraph repeated nearly verbatim in another document is shown once, at its best rank."""
@@ -141,3 +166,7 @@ class Ranker:
         scores[scores <= 0] = -np.inf  # no query term: not a lexical candidate
         scores[~allowed[self._chunk_unit]] = -np.inf
         return best_per_unit(scores, self._chunk_unit, len(self._stored.units))
+
+
+def _finite(score: float) -> float:
+    return score if np.isfinite(score) else -np.inf

@@ -15,6 +15,8 @@ PARAGRAPH_CUES = (
     r"(?:(?:operative|preambular|sub-?)\s*)?(?:paragraphs?|paras?\.?)|§+|¶|\bop(?=\s?\d|\b)|\bpp(?=\s?\d|\b)|items?|"
     r"points?|observations?|questions?|\bno\.|\bnumber"
 )
+# The cues that name a paragraph by its number (not "question 6" or "item 3" of a list).
+PARAGRAPH_CUE = re.compile(r"(?:operative|preambular|para|§|¶|op\b|pp\b)", re.IGNORECASE)
 ORDINALS = (
     "first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth thirteenth fourteenth "
     "fifteenth sixteenth seventeenth eighteenth nineteenth twentieth"
@@ -71,9 +73,10 @@ def scope_of(label: str) -> str:
 @dataclass(frozen=True)
 class Reference:
     docs: tuple[str, ...] = ()  # documents the query names
-    pinned: tuple[int, ...] = ()  # unit rows the query points at, to be ranked first, in this order
-    hinted: tuple[int, ...] = ()  # unit rows a reference fits in several documents: boosted, not pinned
+    pinned: tuple[int, ...] = ()  # unit rows the query points at, to be ranked first (in every document that has
+    # the paragraph named, when the query names none)
     section: bool = False  # the pinned units are a section's, in document order
+    missing: tuple[str, ...] = ()  # labels the query names that the named documents (or all) do not have
 
 
 class ReferenceResolver:
@@ -99,14 +102,13 @@ class ReferenceResolver:
         if not docs and SYMBOL_MENTION.search(rest):
             return Reference()  # "paragraph 70(a) of resolution 80/118", a document not in this index
         section = self._section(query, rest, docs)
-        paragraphs = self._footnotes(query, docs) or self._paragraphs(query, docs, section)
+        missing: list[str] = []
+        paragraphs = self._footnotes(query, docs) or self._paragraphs(query, docs, section, missing)
         if paragraphs:
-            if len({self._units[r].doc_id for r in paragraphs}) == 1:
-                return Reference(docs, tuple(self._with_sub_items(paragraphs)))
-            return Reference(docs, hinted=tuple(paragraphs))
+            return Reference(docs, tuple(self._with_sub_items(paragraphs)))
         if section is not None:
             return Reference(docs, tuple(self._section_units(section)), section=True)
-        return Reference(docs)
+        return Reference(docs, missing=tuple(missing))
 
     def _documents_named(self, query: str) -> tuple[tuple[str, ...], str]:
         """The documents a query names, and the query's words with those names taken out."""
@@ -118,23 +120,30 @@ class ReferenceResolver:
                     found.append(doc_id)
         return tuple(found), text
 
-    def _paragraphs(self, query: str, docs: tuple[str, ...], section: int | None) -> list[int]:
+    def _paragraphs(self, query: str, docs: tuple[str, ...], section: int | None, missing: list[str]) -> list[int]:
+        """The paragraphs the query names by number, in the documents it names (else in every document that
+        has them); a number no such document has goes into `missing`."""
         query = ORDINAL_REFERENCE.sub(_ordinal_as_number, query)
         for match in PARAGRAPH_REFERENCE.finditer(query):
             preambular = re.match(r"(?:pp|preambular)", match["cue"].strip(), re.IGNORECASE)
             number = label_key(match["label"])
-            rows = self._in_scope(self._by_local.get(("pp" if preambular else "") + number, []), query)
+            rows = self._candidates(("pp" if preambular else "") + number, query, docs, section)
             if preambular and not rows:  # a document that numbers its preambular paragraphs too
-                rows = self._in_scope(self._by_local.get(number, []), query)
-            nested = [
-                r for key, rs in self._by_label.items() if key.endswith(f"({label_key(match['label'])})") for r in rs
-            ]
+                rows = self._candidates(number, query, docs, section)
+            nested = [r for key, rs in self._by_label.items() if key.endswith(f"({number})") for r in rs]
+            nested = self._narrow(nested, docs, section)
             if match["cue"].lower().startswith("question"):  # "question 6": prefer list items that are questions
                 rows = [r for r in nested if self._units[r].text.rstrip().endswith("?")] or rows
-            rows = self._narrow(rows or nested, docs, section)
+            rows = rows or nested
             if rows:
                 return rows
+            if PARAGRAPH_CUE.match(match["cue"].strip()):
+                missing.append(("PP" if preambular else "") + re.sub(r"\s+", "", match["label"]))
         return []
+
+    def _candidates(self, local: str, query: str, docs: tuple[str, ...], section: int | None) -> list[int]:
+        """The units labelled `local` ("32", "pp3") in the scope and documents the query names."""
+        return self._narrow(self._in_scope(self._by_local.get(local, []), query), docs, section)
 
     def _footnotes(self, query: str, docs: tuple[str, ...]) -> list[int]:
         """ "footnote 6 of 79/277": that document's footnote (footnotes are never what "paragraph 6" means)."""
@@ -165,8 +174,8 @@ class ReferenceResolver:
         return rows  # documents that do not scope their labels (an annex numbered on from the body)
 
     def _narrow(self, rows: list[int], docs: tuple[str, ...], section: int | None) -> list[int]:
-        if docs:
-            rows = [r for r in rows if self._units[r].doc_id in docs] or rows
+        if docs:  # never another document's paragraph of that number
+            rows = [r for r in rows if self._units[r].doc_id in docs]
         if section is not None:
             inside = set(self._section_units(section))
             rows = [r for r in rows if r in inside] or rows

@@ -2,6 +2,7 @@
 
 import logging
 import time
+from collections import Counter
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -10,6 +11,7 @@ import numpy as np
 
 from rag.errors import IndexStoreError
 from rag.ingest.folder import catalog_sha256, describe, document_files, file_sha256, read_catalog, read_documents
+from rag.ingest.normalise import words
 from rag.ingest.paragraphs import BODY_KINDS, PARSER_VERSION, parse_document
 from rag.store import files
 from rag.store.agreed import SHINGLE, THRESHOLD, same_language
@@ -87,8 +89,9 @@ def build(
     manifest["skipped"] = skipped
     manifest["built_at"] = time.strftime("%Y-%m-%dT%H:%M:%S%z")
     same_as = same_language(units, BODY_KINDS)
+    vocabulary = dict(Counter(word for unit in units if unit.kind in BODY_KINDS for word in words(unit.text)))
     stored = files.StoredIndex(
-        manifest, documents, units, chunks, dense, lexical, sentences, sentence_vectors, same_as, texts
+        manifest, documents, units, chunks, dense, lexical, sentences, sentence_vectors, same_as, texts, vocabulary
     )
     folder = files.save(index_dir, stored)
     seconds = time.perf_counter() - began

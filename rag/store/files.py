@@ -4,7 +4,8 @@ index/
   CURRENT              name of the live build folder; replaced atomically once a build is complete
   build-<id>/          manifest.json, documents.json, units.jsonl, chunks.jsonl, dense.faiss, lexical/,
                        sentences.jsonl and sentences.faiss (each sentence of each paragraph, embedded),
-                       same_as.json (near-verbatim paragraph pairs across documents)
+                       same_as.json (near-verbatim paragraph pairs across documents), vocabulary.json (each
+                       word of the documents and how often it occurs), texts/ (text extracted from PDFs ...)
   .lock                held while a build is written, so two processes never build at once
 
 A build is written to a temporary folder, renamed, and only then published through CURRENT, so an
@@ -31,7 +32,7 @@ from rag.ingest.paragraphs import Unit
 from rag.store.chunking import Chunk
 from rag.store.lexical import LexicalIndex
 
-FORMAT = 3  # what a build folder holds; a different format is rebuilt
+FORMAT = 4  # what a build folder holds; a different format is rebuilt
 CURRENT = "CURRENT"
 
 
@@ -47,6 +48,7 @@ class StoredIndex:
     sentence_vectors: faiss.Index
     same_as: list[tuple[int, int, float]]  # (unit row, unit row, similarity)
     texts: dict[str, str]  # doc id -> the text extracted from a PDF, Word file or web page (spans point into it)
+    vocabulary: dict[str, int]  # every normalised word of the documents' paragraphs -> its count
 
 
 def live_build(index_dir: Path) -> Path | None:
@@ -80,11 +82,14 @@ def load(build: Path) -> StoredIndex:
         sentence_vectors = faiss.read_index(str(build / "sentences.faiss"))
         same_as = [(int(a), int(b), float(s)) for a, b, s in _read_json(build / "same_as.json")]
         texts = {path.stem: _read_exact(path) for path in sorted((build / "texts").glob("*.txt"))}
+        vocabulary = _read_json(build / "vocabulary.json")
     except (OSError, ValueError, KeyError, TypeError, RuntimeError) as error:
         raise IndexStoreError(f"The index in {build} is damaged ({error}); run `rag build` to rebuild.") from error
     if dense.ntotal != len(chunks) or sentence_vectors.ntotal != len(sentences) or manifest.get("format") != FORMAT:
         raise IndexStoreError(f"The index in {build} is inconsistent; run `rag build` to rebuild.")
-    return StoredIndex(manifest, documents, units, chunks, dense, lexical, sentences, sentence_vectors, same_as, texts)
+    return StoredIndex(
+        manifest, documents, units, chunks, dense, lexical, sentences, sentence_vectors, same_as, texts, vocabulary
+    )
 
 
 def save(index_dir: Path, stored: StoredIndex) -> Path:
@@ -100,6 +105,7 @@ def save(index_dir: Path, stored: StoredIndex) -> Path:
         _write(temporary / "chunks.jsonl", _jsonl(asdict(c) for c in stored.chunks))
         _write(temporary / "sentences.jsonl", _jsonl(asdict(c) for c in stored.sentences))
         _write(temporary / "same_as.json", json.dumps(stored.same_as))
+        _write(temporary / "vocabulary.json", json.dumps(stored.vocabulary, ensure_ascii=False))
         faiss.write_index(stored.dense, str(temporary / "dense.faiss"))
         faiss.write_index(stored.sentence_vectors, str(temporary / "sentences.faiss"))
         stored.lexical.save(temporary / "lexical")
