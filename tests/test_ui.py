@@ -81,7 +81,7 @@ def test_answer_is_quoted_cited_linked_and_copyable(page, app_url):
     documents = len({c.split(", ")[0] for c in citations})
     assert page.locator(".wsis-count").inner_text() == f"5 passages from {documents} documents"
     position = citations.index("A/RES/70/125, para. 32")
-    page.locator(".wsis-copy").nth(position).click()
+    page.locator(".wsis-copy:not(.wsis-copy-full)").nth(position).click()
     copied = page.evaluate("navigator.clipboard.readText()")
     assert copied.startswith("32. We emphasize our concern")
     assert copied.endswith("ICTs.\n(A/RES/70/125, para. 32)")
@@ -247,3 +247,67 @@ def test_viewer_of_a_pdf_links_the_original_and_the_footnotes(page, un_url):
     assert notes.all_inner_texts() == ["1", "2", "3", "4"]
     notes.first.click()
     assert page.url.endswith("#p-fn1")
+
+
+def test_copy_full_gives_title_symbol_date_and_paragraph(page, app_url):
+    ask(page, app_url, "Show me para 48 of A/RES/70/125")
+    page.locator(".wsis-copy-full").first.click()
+    copied = page.evaluate("navigator.clipboard.readText()")
+    assert copied.startswith("48. We moreover reaffirm")
+    assert copied.endswith("Implementation of WSIS Outcomes, A/RES/70/125, December 2015, para. 48)")
+
+
+def test_a_lookup_sets_the_paragraph_apart_from_related_passages(page, app_url):
+    ask(page, app_url, "Show me para 48 of A/RES/70/125")
+    counts = page.locator(".wsis-count").all_inner_texts()
+    assert counts == ["The paragraph asked for", "4 related passages follow"]
+    assert "footnote" not in " ".join(page.locator(".wsis-source").all_inner_texts())
+
+
+def test_quoted_phrase_says_where_its_matches_stop(page, app_url):
+    ask(page, app_url, '"net neutrality"')
+    counts = page.locator(".wsis-count").all_inner_texts()
+    assert counts == ["2 passages contain “net neutrality”", "3 related passages follow"]
+
+
+@pytest.mark.parametrize("width", [1280, 400])
+def test_no_control_covers_the_quotes_and_examples_read_in_full(page, app_url, seed_index, width):
+    page.set_viewport_size({"width": width, "height": 800})
+    ask(page, app_url, "gender digital divide")
+    arrow = page.locator('#wsis-chat button[aria-label="Scroll down"]')
+    assert arrow.count() == 0 or not arrow.is_visible()
+    quotes = [q.bounding_box() for q in page.locator(".wsis-quote").all()]
+    for control in page.locator("#wsis-chat button:visible").all():
+        box = control.bounding_box()
+        for quote in quotes:  # no button lies over a quote's text
+            overlap_x = min(box["x"] + box["width"], quote["x"] + quote["width"]) - max(box["x"], quote["x"])
+            overlap_y = min(box["y"] + box["height"], quote["y"] + quote["height"]) - max(box["y"], quote["y"])
+            assert overlap_x <= 0 or overlap_y <= 0
+    examples = page.locator(".wsis-example")
+    assert examples.all_inner_texts() == seed_index.example_questions()  # each in full, no "..."
+    assert all(e.evaluate("e => e.scrollWidth <= e.clientWidth") for e in examples.all())
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    examples.nth(1).click()
+    assert page.input_value("#wsis-question textarea") == seed_index.example_questions()[1]
+
+
+def test_an_over_long_question_says_it_was_shortened(page, app_url):
+    question = "What did the General Assembly say about the gender digital divide? " * 43  # 2,881 characters
+    ask(page, app_url, question)
+    assert page.locator(".wsis-note").first.inner_text() == "The question was shortened to its first 2,000 characters."
+
+
+def test_a_follow_up_shows_what_was_searched(page, app_url):
+    ask(page, app_url, "How was the mandate of the Internet Governance Forum extended?")
+    page.fill("#wsis-question textarea", "and for youth?")
+    page.keyboard.press("Enter")
+    page.wait_for_function("document.querySelectorAll('.wsis-answer').length >= 2", timeout=30_000)
+    note = page.locator(".wsis-answer").last.locator(".wsis-note").inner_text()
+    previous = "How was the mandate of the Internet Governance Forum extended?"
+    assert note == f"Searched together with your previous question: “{previous}”."
+
+
+def test_a_question_in_french_says_the_search_reads_english(page, app_url):
+    ask(page, app_url, "Que disent les documents sur l'accès des femmes à internet ?")
+    assert page.locator(".wsis-notice").inner_text().startswith("The documents and the search are in English;")
+    assert page.locator("details.wsis-weak[open] .wsis-quote").count() == 5  # the weak matches shown, not folded

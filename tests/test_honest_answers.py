@@ -1,0 +1,102 @@
+"""Answers that say what they are, written from the questions users asked: paragraph numbers with and
+without a document, paragraphs that do not exist, lookups without filler, quoted phrases, another
+language, typos."""
+
+import pytest
+
+from rag.retrieval.phrases import comparable, contains, only_in_names
+
+OUTCOME, ECOSOC = "004_7b6cb249c0a88164", "001_0e57f4d588244c4d"
+
+
+@pytest.mark.parametrize("question", ["paragraph 32", "para 32"])
+def test_a_paragraph_number_alone_finds_it_in_every_document_that_has_it(seed_index, question):
+    answer = seed_index.answer(question)
+    assert not answer.abstained
+    found = {(p.doc_id, p.label) for p in answer.passages if p.match == "reference"}
+    assert found == {(OUTCOME, "32"), (ECOSOC, "32")}
+    assert [p.match for p in answer.passages][:2] == ["reference", "reference"]
+
+
+def test_a_paragraph_that_does_not_exist_says_where_the_numbering_ends(seed_index):
+    answer = seed_index.answer("What does para 99 of the outcome document say?")
+    assert answer.abstained
+    assert answer.notices == ("A/RES/70/125 has no para. 99; its paragraphs are numbered 1 to 77.",)
+    assert all(p.weak for p in answer.passages)
+
+
+def test_a_preambular_paragraph_that_does_not_exist(seed_index):
+    answer = seed_index.answer("preambular paragraph 30 of the ECOSOC draft")
+    assert answer.notices == (
+        "ECOSOC draft resolution (advance unedited version, 2016) has no preambular para. 30; "
+        "its preambular paragraphs are numbered 1 to 8.",
+    )
+
+
+def test_a_lookup_is_the_paragraph_then_related_paragraphs_without_footnotes(seed_index):
+    answer = seed_index.answer("Show me para 48 of A/RES/70/125")
+    first = answer.passages[0]
+    assert (first.doc_id, first.label, first.match) == (OUTCOME, "48", "reference")
+    assert [p.match for p in answer.passages[1:]] == [""] * (len(answer.passages) - 1)
+    assert not any(p.kind == "footnote" for p in answer.passages)
+
+
+def test_a_paragraph_brings_its_sub_items_as_the_answer(seed_index):
+    answer = seed_index.answer("Summarise paragraph 48 of the ECOSOC draft", k=8)
+    assert [p.label for p in answer.passages if p.match] == ["48", "48(a)", "48(b)", "48(c)", "48(d)", "48(e)"]
+
+
+def test_never_abstains_when_the_question_names_paragraphs_that_exist(seed_index):
+    """The README's promise, over a paragraph of every kind in the seeds."""
+    questions = [
+        "paragraph 1 of the outcome document",
+        "What does para. 77 of A/RES/70/125 say?",
+        "OP 20 quater of the ECOSOC draft",
+        "preambular paragraph 3 of the ECOSOC draft",
+        "PP8 of the ECOSOC draft resolution",
+        "paragraph 12(a) of the CSTD note",
+        "paragraph 6bis",
+        "What is question 6 of the WSIS+20 questionnaire in Annex 2?",
+    ]
+    for question in questions:
+        answer = seed_index.answer(question)
+        assert not answer.abstained and answer.passages[0].match == "reference", question
+
+
+def test_quoted_phrase_holders_come_first_and_say_so(seed_index):
+    answer = seed_index.answer('"net neutrality"')
+    holders = [p for p in answer.passages if p.match == "phrase"]
+    assert len(holders) == 2 and answer.passages[: len(holders)] == tuple(holders)
+    assert all(contains(comparable(p.text), "net neutrality") for p in holders)
+    assert not any(contains(comparable(p.text), "net neutrality") for p in answer.passages[len(holders) :])
+    assert answer.phrases == ("net neutrality",)
+
+
+def test_a_phrase_only_inside_a_name_ranks_after_paragraphs_about_it(seed_index):
+    answer = seed_index.answer('"enhanced cooperation"', k=8)
+    places = [(p.doc_id, p.label) for p in answer.passages]
+    assert places[:2] == [(OUTCOME, "70"), (OUTCOME, "69")]
+    names = [i for i, p in enumerate(answer.passages) if only_in_names(p.text, "enhanced cooperation")]
+    words = [i for i, p in enumerate(answer.passages) if p.match and not only_in_names(p.text, "enhanced cooperation")]
+    assert names and max(words) < min(names)
+    capitalised = seed_index.answer('"Enhanced Cooperation"', k=8)  # a question that asks for the name
+    assert capitalised.passages[0].label in {p.label for i, p in enumerate(answer.passages) if i in names}
+
+
+def test_a_question_in_another_language_says_the_search_reads_english(seed_index):
+    answer = seed_index.answer("Que disent les documents sur l'accès des femmes à internet ?")
+    assert answer.abstained and all(p.weak for p in answer.passages)
+    assert answer.notices == (
+        "The documents and the search are in English; this question seems to be in French. The nearest "
+        "passages follow, as weak matches; asking in English finds more.",
+    )
+    assert seed_index.answer("How was the mandat of the Internet Govrnance Forum extnded?").notices == ()
+
+
+def test_typos_are_read_as_the_words_the_documents_use(seed_index):
+    typed = seed_index.answer("How was the mandat of the Internet Govrnance Forum extnded?")
+    spelt = seed_index.answer("How was the mandate of the Internet Governance Forum extended?")
+    assert typed.corrections == (("mandat", "mandate"), ("Govrnance", "governance"), ("extnded", "extended"))
+    assert [p.label for p in typed.passages[:3]] == [p.label for p in spelt.passages[:3]]
+    assert (OUTCOME, "68") in [(p.doc_id, p.label) for p in typed.passages[:2]]  # "We extend the mandate"
+    assert seed_index.answer("gender digital divide").corrections == ()
