@@ -11,6 +11,7 @@ from pathlib import Path
 from rag.errors import QueryError, RagError
 from rag.evaluation.experiments import CONFIGS
 from rag.passage import Passage
+from rag.retrieval import notices
 from rag.retrieval.index import PROJECT_ROOT, Index, default_docs_dir, default_index_dir
 from rag.store import files
 from rag.store.build import build, is_current
@@ -110,11 +111,16 @@ def _build(args) -> int:
 
 def _ask(args) -> int:
     index = Index.open(args.docs, args.index, progress=sys.stderr.isatty())
-    passages = index.search(args.question, k=args.k, docs=args.doc)
+    answer = index.answer(args.question, k=args.k, docs=args.doc)
     if args.json:
-        print(json.dumps([p.to_dict() for p in passages], indent=2, ensure_ascii=False))
-    else:
-        print(format_passages(passages))
+        print(json.dumps([p.to_dict() for p in answer.passages], indent=2, ensure_ascii=False))
+        return 0
+    said = list(answer.notices) + [notices.no_phrase(phrase) for phrase in answer.missing_phrases]
+    if answer.corrections:
+        said.append(notices.spelling(list(answer.corrections)))
+    if answer.abstained and not said:
+        said.append("No passage in these documents answers this question; the nearest ones follow.")
+    print("\n".join([*said, format_passages(list(answer.passages))]))
     return 0
 
 

@@ -6,6 +6,7 @@ import re
 
 WORD = re.compile(r"[^\W\d_]+")
 MIN_WORDS = 4  # fewer words are too few to tell a language by ("net neutrality")
+CONFIDENT = 0.9  # a typo-ridden English question reads as Afrikaans at 0.86
 ENGLISH_SHARE = 0.6  # a question with this share of words the documents or an English lexicon know is English
 LANGUAGES = {
     "fr": "French", "es": "Spanish", "de": "German", "pt": "Portuguese", "it": "Italian", "nl": "Dutch",
@@ -30,10 +31,12 @@ def foreign_language(query: str, vocabulary: dict[str, int]) -> str:
 
 @functools.lru_cache(maxsize=256)
 def _detect(text: str) -> str:
-    from langdetect import DetectorFactory, LangDetectException, detect
+    """The language langdetect is sure of (probability at least CONFIDENT), else ""."""
+    from langdetect import DetectorFactory, LangDetectException, detect_langs
 
     DetectorFactory.seed = 0  # the same answer for the same question
     try:
-        return detect(text)
+        best = detect_langs(text)[0]
     except LangDetectException:
         return ""
+    return best.lang if best.prob >= CONFIDENT else ""
