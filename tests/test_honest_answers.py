@@ -100,3 +100,19 @@ def test_typos_are_read_as_the_words_the_documents_use(seed_index):
     assert [p.label for p in typed.passages[:3]] == [p.label for p in spelt.passages[:3]]
     assert (OUTCOME, "68") in [(p.doc_id, p.label) for p in typed.passages[:2]]  # "We extend the mandate"
     assert seed_index.answer("gender digital divide").corrections == ()
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What do the WSIS documents say about ICANN and the IANA stewardship transition?",  # acronyms
+        "Which ICTs matter most?",
+        "the inter-sessional work of the IGF",  # part of a hyphenated word
+        "Should spyware vendors stop selling their tools abroad?",  # English two edits from "spare"
+        "Should AI chatbots be regulated?",  # two edits from "chariots"
+        "How do I reset my home wifi router?",  # short: one edit from "wife"
+        "Who helped the secretariat analyse the contributions?",  # British spelling
+    ],
+)
+def test_names_acronyms_and_real_words_are_left_as_typed(seed_index, question):
+    assert seed_index.answer(question).corrections == ()

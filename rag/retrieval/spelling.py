@@ -1,6 +1,10 @@
 """Typo tolerance: a query word that is neither in the documents nor an English word is read as the word one
-or two edits from it ("Govrnance" -> "governance"): the documents' own words found with rapidfuzz, and
-English words with pyspellchecker ("extnded" -> "extended", though the documents only say "extend")."""
+edit from it ("Govrnance" -> "governance", "extnded" -> "extended"), or two edits for a long word, taken
+from the documents' own words (rapidfuzz) or, one edit away only, from pyspellchecker's English.
+
+Conservative on purpose: a wrong correction silently searches for something else, so acronyms and names
+("ICANN", "ICTs", "UNAMID"), parts of hyphenated or numbered words ("inter-sessional") and short words are
+left as typed, and English words two edits away ("spyware" -> "spare") are never offered."""
 
 import functools
 import re
@@ -11,17 +15,18 @@ from rapidfuzz.distance import Levenshtein
 from rag.ingest.normalise import normalise
 from rag.store.ocr import english_words
 
-MAX_EDITS = 2
-MIN_LENGTH = 4  # shorter words are too often another word one edit away
-WORD = re.compile(r"[^\W\d_]+")
-BRITISH = re.compile(r"is(e|ed|es|ing|ation|ations)$")  # "socialise" is "socialize", not a typo
+MIN_LENGTH = 5  # shorter words are too often another word one edit away ("wifi", "wife")
+LONG_WORD = 9  # from this length, two edits still leave the word recognisable ("goverrnence")
+TOKEN = re.compile(r"[\w'’-]+")
+PLAIN_WORD = re.compile(r"[^\W\d_][^\W\d_A-Z]*")  # letters only, capital only first: not "ICTs", "e-mail"
+BRITISH = re.compile(r"(is|ys)(e|ed|es|ing|ation|ations)$")  # "socialise", "analyse" are not typos
 
 
 @functools.lru_cache(maxsize=1)
 def _english():
     from spellchecker import SpellChecker
 
-    return SpellChecker()
+    return SpellChecker(distance=1)  # distance 2 takes up to a second a word, and guesses wildly
 
 
 class Speller:
@@ -35,18 +40,19 @@ class Speller:
 
         def fix(match: re.Match) -> str:
             word = match.group()
-            better = self._closest(normalise(word))
+            better = self._closest(normalise(word)) if PLAIN_WORD.fullmatch(word) else None
             if better is None:
                 return word
             corrections.append((word, better))
             return better
 
-        return WORD.sub(fix, query), corrections
+        return TOKEN.sub(fix, query), corrections
 
     def _closest(self, word: str) -> str | None:
         if len(word) < MIN_LENGTH or word in self._counts or self._is_english(word):
             return None
-        candidates = process.extract(word, self._words, scorer=Levenshtein.distance, score_cutoff=MAX_EDITS, limit=5)
+        edits = 2 if len(word) >= LONG_WORD else 1
+        candidates = process.extract(word, self._words, scorer=Levenshtein.distance, score_cutoff=edits, limit=5)
         english = _english().correction(word)
         if english and english != word:
             candidates.append((english, Levenshtein.distance(word, english), None))
@@ -58,6 +64,7 @@ class Speller:
     @staticmethod
     def _is_english(word: str) -> bool:
         """A word of pyspellchecker's English list or of the model's vocabulary ("tech"), or a British
-        spelling of one ("socialise")."""
+        spelling of one ("socialise", "analyse")."""
         known = _english().known
-        return bool(word in english_words() or known([word]) or known([BRITISH.sub(lambda m: "iz" + m[1], word)]))
+        american = BRITISH.sub(lambda m: m[1][0] + "z" + m[2], word)
+        return bool(word in english_words() or known([word]) or known([american]))
