@@ -51,7 +51,7 @@ def full_citation(document: Document, unit: Unit) -> str:
 
 
 def long_date(iso: str) -> str:
-    """"2015-12-16" -> "16 December 2015", "2016-05" -> "May 2016", "2014" -> "2014"."""
+    """ "2015-12-16" -> "16 December 2015", "2016-05" -> "May 2016", "2014" -> "2014"."""
     parts = iso.split("-")
     if len(parts) >= 2 and parts[1].isdigit() and 1 <= int(parts[1]) <= 12:
         month = f"{MONTHS[int(parts[1]) - 1]} {parts[0]}"

@@ -89,6 +89,13 @@ def test_module_level_answer_and_json(seed_index):
     answer = rag.answer("gender digital divide", k=2)
     data = json.loads(json.dumps(answer.to_dict()))
     assert set(data) == {
-        "query", "abstained", "confidence", "missing_phrases", "passages", "notices", "phrases", "corrections"
+        "query",
+        "abstained",
+        "confidence",
+        "missing_phrases",
+        "passages",
+        "notices",
+        "phrases",
+        "corrections",
     }
     assert data["passages"][0]["citation"] and isinstance(data["passages"][0]["highlights"], list)

@@ -89,8 +89,12 @@ def test_quotes_are_verbatim_from_the_stored_text_and_carry_their_footnotes(mixe
         text = mixed.text(passage.doc_id)
         assert passage.text == " ".join(collapse(text[s:e]) for s, e in passage.spans)
     pp1 = next(p for p in mixed.search("PP1 of 79/277", k=1))
-    assert pp1.footnotes == ("1 See A/C.2/59/3, annex.", "2 See resolution 59/220.", "3 See A/60/687.",
-                             "4 See resolution 60/252.")
+    assert pp1.footnotes == (
+        "1 See A/C.2/59/3, annex.",
+        "2 See resolution 59/220.",
+        "3 See A/60/687.",
+        "4 See resolution 60/252.",
+    )
 
 
 def test_example_questions_come_from_the_documents_loaded(mixed):

@@ -123,8 +123,15 @@ def test_numbering_over_the_whole_archive(tmp_path):
         else:
             failures[path.stem] = {"lost or extra": sorted(set(expected) ^ set(found))[:10], "scopes": scopes}
     share = ok / numbered_documents
-    _write("undocs-archive-numbering.json", {"numbering documents": numbered_documents, "1..N, nothing lost": ok,
-                                              "share": round(share, 4), "failures": failures})
+    _write(
+        "undocs-archive-numbering.json",
+        {
+            "numbering documents": numbered_documents,
+            "1..N, nothing lost": ok,
+            "share": round(share, 4),
+            "failures": failures,
+        },
+    )
     assert share >= 0.98, f"{ok}/{numbered_documents} = {share:.1%}; failures: {sorted(failures)}"
 
 

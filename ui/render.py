@@ -92,7 +92,7 @@ def _footnotes_html(passage: Passage) -> str:
 
 
 def _original_link(passage: Passage) -> str:
-    """"PDF p. 17": the published PDF, opened at the page the paragraph is printed on."""
+    """ "PDF p. 17": the published PDF, opened at the page the paragraph is printed on."""
     if not passage.original_url:
         return ""
     page = f" p. {passage.pages[0]}" if passage.pages else ""

@@ -40,7 +40,7 @@ def _calls(text: str, number: str, plain_calls: bool) -> bool:
     for match in re.finditer(rf"(?<![\d/.\-–]){number}(?![\d/]|\.\d|,\d)", text):
         glued = text[match.start() - 1 : match.start()].isalpha()  # "Goals6": a raised mark, as a PDF gives it
         before = text[: match.start()].rstrip()
-        after_a_word = before[-1:].isalpha() or before[-1:] in ",.;:)”’\""
+        after_a_word = before[-1:].isalpha() or before[-1:] in ',.;:)”’"'
         if glued or (after_a_word and not REFERENCE_WORDS.search(before)):
             return True
     return False

@@ -91,8 +91,6 @@ def _make_labels_unique(drafts: list[Draft]) -> None:
         used.add(label)
 
 
-
-
 def list_parent(drafts: list[Draft], draft: Draft, source: str) -> "Draft | None":
     """A numbered item right after a paragraph ending in ":" belongs to that paragraph's list."""
     if draft.marker.kind != "number":

@@ -142,7 +142,7 @@ class Labeller:
             self.number = self.letter = self.list_parent = ""
 
     def organ(self) -> None:
-        """"The General Assembly," opens the preamble."""
+        """ "The General Assembly," opens the preamble."""
         self.preamble = True
         self.preambular = 0
 

@@ -249,7 +249,7 @@ class ReferenceResolver:
 
 
 def _has_scope(scope: str, wanted: str) -> bool:
-    """"annex" is named by "annex" or "annex i" when the document has one annex; "art. 16" exactly."""
+    """ "annex" is named by "annex" or "annex i" when the document has one annex; "art. 16" exactly."""
     parts = scope.split(", ")
     if wanted == "annex":
         return any(part.startswith("annex") for part in parts)
@@ -257,5 +257,5 @@ def _has_scope(scope: str, wanted: str) -> bool:
 
 
 def _ordinal_as_number(match: re.Match) -> str:
-    """"the third preambular paragraph" -> "preambular paragraph 3"."""
+    """ "the third preambular paragraph" -> "preambular paragraph 3"."""
     return f"{match['kind']} paragraph {ORDINALS.index(match['ordinal'].lower()) + 1}"
