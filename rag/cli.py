@@ -120,6 +120,8 @@ def _ask(args) -> int:
         said.append(notices.spelling(list(answer.corrections)))
     if answer.abstained and not said:
         said.append("No passage in these documents answers this question; the nearest ones follow.")
+    elif answer.abstained:  # a notice said why; the passages are still only the nearest
+        said.append("Nearest passages (weak matches):")
     print("\n".join([*said, format_passages(list(answer.passages))]))
     return 0
 

@@ -32,6 +32,16 @@ def test_ask_json_for_scripts(capsys):
     assert set(passages[0]) >= {"doc_id", "doc_title", "label", "section", "text", "spans", "score", "citation", "url"}
 
 
+def test_ask_says_why_it_has_no_answer_and_that_the_passages_are_only_near(capsys):
+    assert main(["ask", "What does para 99 of the outcome document say?", "-k", "2"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith(
+        "A/RES/70/125 has no para. 99; its paragraphs are numbered 1 to 77.\nNearest passages (weak matches):\n1. "
+    )
+    assert main(["ask", "Who won the 2022 FIFA World Cup final?", "-k", "1"]) == 0
+    assert capsys.readouterr().out.startswith("No passage in these documents answers this question; the nearest")
+
+
 @pytest.mark.parametrize(
     ("argv", "message"),
     [
