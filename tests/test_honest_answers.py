@@ -116,3 +116,19 @@ def test_typos_are_read_as_the_words_the_documents_use(seed_index):
 )
 def test_names_acronyms_and_real_words_are_left_as_typed(seed_index, question):
     assert seed_index.answer(question).corrections == ()
+
+
+def test_a_paragraph_of_a_document_not_held_is_said_so_not_taken_from_another(seed_index):
+    answer = seed_index.answer("What does paragraph 12 of resolution 76/189 say?")
+    assert answer.notices == ("Resolution 76/189 is not among the documents searched.",)
+    assert answer.abstained and all(p.weak for p in answer.passages)
+    assert seed_index.answer("footnote 2 of A/C.3/80/L.46").notices == (
+        "A/C.3/80/L.46 is not among the documents searched.",
+    )
+
+
+def test_a_document_not_held_mentioned_as_a_topic_still_gets_the_passages_that_cite_it(seed_index):
+    answer = seed_index.answer("What do the documents say about General Assembly resolution 60/252?")
+    assert answer.notices == ("Resolution 60/252 is not among the documents searched.",)
+    assert not answer.abstained and "60/252" in answer.passages[0].text
+    assert seed_index.answer("Does para 3 of A/RES/70/125 follow resolution 60/252?").notices == ()

@@ -126,13 +126,15 @@ class Index:
         language = ranking.language
         if ranking.resolved or (ranking.phrases and not ranking.missing_phrases):
             abstained = False  # the question named paragraphs that exist, or wording that is there
-        elif ranking.missing_phrases or ranking.reference.missing or language:
+        elif ranking.missing_phrases or ranking.reference.missing or ranking.reference.absent_paragraph or language:
             abstained = True
         else:
             abstained = ranking.similarity is not None and ranking.similarity < settings.abstain_below
         for label in ranking.reference.missing:
             named = [self._stored.documents[d] for d in ranking.reference.docs]
             notices.append(notices_.missing_paragraph(label, named, self._ranges))
+        if ranking.reference.absent:
+            notices.append(notices_.not_held(ranking.reference.absent))
         if language and not ranking.resolved:
             notices.append(notices_.other_language(language))
         if abstained:

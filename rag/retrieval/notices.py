@@ -47,6 +47,12 @@ def missing_paragraph(label: str, documents: list[Document], ranges: dict) -> st
     return " ".join(notices)
 
 
+def not_held(names: tuple[str, ...]) -> str:
+    """ "Resolution 80/118 is not among the documents searched." """
+    listed = " and ".join(names)
+    return f"{listed[0].upper()}{listed[1:]} {'is' if len(names) == 1 else 'are'} not among the documents searched."
+
+
 def other_language(language: str) -> str:
     return (
         f"The documents and the search are in English; this question seems to be in {language}. "

@@ -33,6 +33,10 @@ PARAGRAPH_REFERENCE = re.compile(
 )
 # A document named by its symbol or resolution number: "A/RES/80/118", "resolution 80/118", "A/C.3/80/L.46".
 SYMBOL_MENTION = re.compile(r"(?<![\w/])(?:[a-z]{1,4}/)*\d{2,3}/\d{1,4}(?![\w/])|\b[a-z]/c \d/\d{2}/l \d+\b")
+# The same mention as typed, to name it back: "resolution 80/118", "A/RES/77/150", "A/C.3/80/L.46".
+SYMBOL_AS_TYPED = re.compile(
+    r"(?:\bresolution\s+)?(?<![\w/])(?:[a-z]{1,4}(?:\.\d{1,2})?/)*\d{2,3}/(?:l\.\s?)?\d{1,4}(?![\w/])", re.IGNORECASE
+)
 FOOTNOTE_REFERENCE = re.compile(r"\bfoot\s?notes?\s+(?P<number>\d{1,3})\b", re.IGNORECASE)
 # Where a numbered paragraph stands: "annex para 12", "annex II, paragraph 3", "article 16, paragraph 1",
 # "section II, para. 3"; without any of these the body's own paragraph is meant.
@@ -77,6 +81,8 @@ class Reference:
     # the paragraph named, when the query names none)
     section: bool = False  # the pinned units are a section's, in document order
     missing: tuple[str, ...] = ()  # labels the query names that the named documents (or all) do not have
+    absent: tuple[str, ...] = ()  # documents the query names by symbol that this index does not hold
+    absent_paragraph: bool = False  # ... and it asks for one of their paragraphs or footnotes
 
 
 class ReferenceResolver:
@@ -99,8 +105,10 @@ class ReferenceResolver:
 
     def resolve(self, query: str) -> Reference:
         docs, rest = self._documents_named(query)
-        if not docs and SYMBOL_MENTION.search(rest):
-            return Reference()  # "paragraph 70(a) of resolution 80/118", a document not in this index
+        if not docs and (mention := SYMBOL_MENTION.search(rest)):  # "para. 5 of resolution 80/118", not held
+            typed = tuple(dict.fromkeys(m.group() for m in SYMBOL_AS_TYPED.finditer(query)))
+            asks = bool(PARAGRAPH_REFERENCE.search(query) or FOOTNOTE_REFERENCE.search(query))
+            return Reference(absent=typed or (mention.group().upper(),), absent_paragraph=asks)
         section = self._section(query, rest, docs)
         missing: list[str] = []
         paragraphs = self._footnotes(query, docs) or self._paragraphs(query, docs, section, missing)
