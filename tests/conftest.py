@@ -12,14 +12,22 @@ os.environ["RAG_INDEX"] = tempfile.mkdtemp(prefix="rag-test-index-")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from rag.retrieval.index import Index  # noqa: E402
-from rag.store.embedding import Embedder  # noqa: E402
+from rag.store.embedding import SentenceTransformerEmbedder  # noqa: E402
+from rag.store.encoder import OnnxEmbedder, ensure_export  # noqa: E402
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 
 
 @pytest.fixture(scope="session")
-def embedder() -> Embedder:
-    return Embedder()
+def reference_embedder() -> SentenceTransformerEmbedder:
+    """The model through sentence-transformers and torch: what the export is made from and checked against."""
+    return SentenceTransformerEmbedder()
+
+
+@pytest.fixture(scope="session")
+def embedder(reference_embedder) -> OnnxEmbedder:
+    """The model as the library runs it: the ONNX export, made once in the session's index folder."""
+    return OnnxEmbedder(ensure_export(Path(os.environ["RAG_INDEX"]), reference=reference_embedder))
 
 
 @pytest.fixture(scope="session")

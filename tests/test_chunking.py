@@ -6,15 +6,15 @@ from rag.store.chunking import chunk_units, lexical_text, sentence_chunks, split
 from rag.store.embedding import WINDOW
 
 
-def model_word_pieces(embedder, text: str) -> int:
+def model_word_pieces(reference, text: str) -> int:
     """Word pieces as the loaded SentenceTransformer's own tokenizer counts them, untruncated."""
-    return len(embedder._model.tokenizer(text, truncation=False)["input_ids"])
+    return len(reference.model.tokenizer(text, truncation=False)["input_ids"])
 
 
-def test_every_seed_chunk_fits_the_window(seed_index, embedder):
+def test_every_seed_chunk_fits_the_window(seed_index, reference_embedder):
     chunks = seed_index._stored.chunks
     assert len(chunks) >= 299
-    assert max(model_word_pieces(embedder, c.text) for c in chunks) <= WINDOW
+    assert max(model_word_pieces(reference_embedder, c.text) for c in chunks) <= WINDOW
 
 
 def test_one_chunk_per_paragraph_unless_too_long(seed_index):
@@ -30,7 +30,7 @@ LONG = " ".join(
 )
 
 
-def test_long_paragraph_splits_at_sentences_with_overlap(embedder):
+def test_long_paragraph_splits_at_sentences_with_overlap(reference_embedder):
     pieces = split_to_window(LONG)
     assert len(pieces) >= 4
     assert pieces[0][0] == 0 and pieces[-1][1] == len(LONG)  # nothing left out
@@ -38,14 +38,14 @@ def test_long_paragraph_splits_at_sentences_with_overlap(embedder):
         assert start < end  # neighbours overlap
     for start, end in pieces:
         assert LONG[start:end].endswith(".")  # cut at sentence ends
-        assert model_word_pieces(embedder, LONG[start:end]) <= WINDOW
+        assert model_word_pieces(reference_embedder, LONG[start:end]) <= WINDOW
 
 
-def test_text_with_many_word_pieces_per_token_still_fits(embedder):
+def test_text_with_many_word_pieces_per_token_still_fits(reference_embedder):
     url_soup = " ".join(f"https://x{n}.example.org/a{n}b/c_d{n}e_f.pdf?id=Zq{n}Xw" for n in range(80))
     pieces = split_to_window(url_soup)
     assert len(pieces) > 1
-    assert max(model_word_pieces(embedder, url_soup[s:e]) for s, e in pieces) <= WINDOW
+    assert max(model_word_pieces(reference_embedder, url_soup[s:e]) for s, e in pieces) <= WINDOW
 
 
 def test_chunks_keep_their_unit_and_the_lexical_index_sees_their_context():

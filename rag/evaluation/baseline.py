@@ -9,7 +9,8 @@ import faiss
 from langchain_text_splitters import RecursiveCharacterTextSplitter
 
 from rag.evaluation.metrics import Hit, Response
-from rag.store.embedding import DIMENSIONS, Embedder
+from rag.store.embedding import DIMENSIONS
+from rag.store.encoder import Embedder
 
 
 class TutorialBaseline:

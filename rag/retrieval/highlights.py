@@ -3,7 +3,6 @@
 import numpy as np
 
 from rag.retrieval.phrases import phrase_spans
-from rag.store.lexical import terms
 
 TERM_WEIGHT = 0.3  # share of query terms in a sentence, added to its similarity to the query
 
@@ -14,9 +13,11 @@ def highlights(
     similarities: np.ndarray | None,
     query: str,
     phrases: list[str],
+    terms,
 ) -> tuple[tuple[int, int], ...]:
     """Character ranges of `text` to emphasise. Quoted phrases are marked where they occur; otherwise the
-    best sentence, when the passage has more than one (emphasising all of it would say nothing)."""
+    best sentence, when the passage has more than one (emphasising all of it would say nothing). `terms` turns
+    text into search terms, as the lexical index does."""
     marked = sorted(span for phrase in phrases for span in phrase_spans(text, phrase))
     if marked:
         return tuple(marked)

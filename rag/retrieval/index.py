@@ -7,7 +7,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from rag.citations import citation, full_citation, label_phrase, original_url, pages_of, source_url
-from rag.errors import IndexStoreError, QueryError
+from rag.errors import IndexStoreError, ModelError, QueryError
 from rag.ingest.folder import Document, read_text
 from rag.ingest.paragraphs import Unit
 from rag.passage import Answer, Passage, SameAs
@@ -18,7 +18,7 @@ from rag.retrieval.highlights import highlights
 from rag.retrieval.ranking import Ranker, Ranking
 from rag.store import files
 from rag.store.build import build, is_current
-from rag.store.embedding import Embedder
+from rag.store.encoder import Embedder, OnnxEmbedder, export_folder, open_embedder
 
 log = logging.getLogger(__name__)
 
@@ -37,9 +37,17 @@ def default_index_dir() -> Path:
 class Index:
     """A loaded index over one documents folder. Load once, search many times, from any thread."""
 
-    def __init__(self, stored: files.StoredIndex, *, embedder: Embedder | None = None, docs_dir: Path | None = None):
+    def __init__(
+        self,
+        stored: files.StoredIndex,
+        *,
+        embedder: Embedder | None = None,
+        docs_dir: Path | None = None,
+        index_dir: Path | None = None,
+    ):
         self._stored = stored
         self._docs_dir = docs_dir if docs_dir is not None else default_docs_dir()
+        self._index_dir = index_dir if index_dir is not None else default_index_dir()
         self._embedder = embedder
         self._embedder_lock = threading.Lock()
         self._ranker = Ranker(stored, lambda text: self.embedder.embed([text]))
@@ -65,16 +73,17 @@ class Index:
         """
         docs = Path(docs_dir) if docs_dir is not None else default_docs_dir()
         folder = Path(index_dir) if index_dir is not None else default_index_dir()
+        model = embedder or _start_embedder(folder)  # it loads in the background while the index is read
         stored = _load_current(docs, folder)
         if stored is None:
             with files.build_lock(folder):
                 stored = _load_current(docs, folder)  # another process may have built it meanwhile
                 if stored is None:
                     log.info("Building the index of %s in %s", docs, folder)
-                    embedder = embedder or Embedder()
-                    report = build(docs, folder, embedder=embedder, progress=progress)
+                    report = build(docs, folder, embedder=embedder, progress=progress)  # None: the export's
                     stored = files.load(report.folder)
-        return cls(stored, embedder=embedder, docs_dir=docs)
+                    model = embedder or _start_embedder(folder)
+        return cls(stored, embedder=model, docs_dir=docs, index_dir=folder)
 
     @property
     def documents(self) -> list[Document]:
@@ -163,7 +172,7 @@ class Index:
     def embedder(self) -> Embedder:
         with self._embedder_lock:  # loaded on first use: opening an index for display needs no model
             if self._embedder is None:
-                self._embedder = Embedder()
+                self._embedder = open_embedder(self._index_dir)
             return self._embedder
 
     def _rank(self, query: str, k: int, docs: list[str] | None, settings: Settings) -> Ranking:
@@ -200,7 +209,7 @@ class Index:
             doc_short_name=document.short_name,
             place=label_phrase(unit),
             rows=unit.rows,
-            highlights=highlights(unit.text, spans, similarities, query, ranking.phrases),
+            highlights=highlights(unit.text, spans, similarities, query, ranking.phrases, self._stored.lexical.terms),
             same_as=self._twins_of(row),
             pages=pages,
             original_url=original_url(document, pages),
@@ -227,6 +236,16 @@ class Index:
         if unknown:
             known = ", ".join(sorted(self._stored.documents))
             raise QueryError(f"Unknown document id {unknown[0]!r}; known ids: {known}.")
+
+
+def _start_embedder(folder: Path) -> OnnxEmbedder | None:
+    """The index folder's model export, starting to load; None when there is none yet (the build makes it)."""
+    if not (export_folder(folder) / "export.json").is_file():
+        return None
+    try:
+        return OnnxEmbedder(export_folder(folder))
+    except ModelError:
+        return None  # an unreadable record: made again on first use
 
 
 def _load_current(docs: Path, folder: Path) -> files.StoredIndex | None:

@@ -16,7 +16,8 @@ from rag.ingest.paragraphs import BODY_KINDS, PARSER_VERSION, parse_document
 from rag.store import files
 from rag.store.agreed import SHINGLE, THRESHOLD, same_language
 from rag.store.chunking import CHUNKER_VERSION, Chunk, chunk_units, lexical_text, sentence_chunks
-from rag.store.embedding import DIMENSIONS, MODEL_ID, MODEL_SHA256, Embedder
+from rag.store.embedding import DIMENSIONS, MODEL_ID, MODEL_SHA256
+from rag.store.encoder import Embedder, OnnxEmbedder, ensure_export
 from rag.store.lexical import LEXICAL_VERSION, LexicalIndex
 from rag.store.ocr import OcrRepairer
 
@@ -79,6 +80,8 @@ def build(
             texts[path.stem] = extracted.text
     repairer = OcrRepairer([u.text for u in units]) if repair_ocr else None
     chunks, sentences = _repaired(chunk_units(units), repairer), _repaired(sentence_chunks(units), repairer)
+    if embedder is None:  # the query path needs a sound export beside the build: (re)made here if not
+        embedder = OnnxEmbedder(ensure_export(index_dir))
     vectors, embedded, reused = _vectors([c.text for c in chunks + sentences], index_dir, embedder, progress)
     dense, sentence_vectors = _flat_index(vectors[: len(chunks)]), _flat_index(vectors[len(chunks) :])
     lexical_texts = [lexical_text(c, units, documents) for c in chunks]
@@ -121,13 +124,13 @@ def _flat_index(vectors: np.ndarray) -> faiss.Index:
     return index
 
 
-def _vectors(texts: list[str], index_dir: Path, embedder: Embedder | None, progress: bool):
+def _vectors(texts: list[str], index_dir: Path, embedder: Embedder, progress: bool):
     """Vectors for `texts`, embedding each distinct text once and only if the previous build did not
     already embed it with the same model; also how many were embedded and how many reused."""
     known = _previous_vectors(index_dir)
     missing = sorted({t for t in texts if t not in known})
     if missing:
-        fresh = (embedder or Embedder()).embed(missing, progress=progress)
+        fresh = embedder.embed(missing, progress=progress)
         known.update(zip(missing, fresh, strict=True))
     vectors = np.stack([known[t] for t in texts]) if texts else np.zeros((0, DIMENSIONS), np.float32)
     return vectors.astype(np.float32), len(missing), len(set(texts)) - len(missing)
@@ -138,11 +141,9 @@ def _previous_vectors(index_dir: Path) -> dict[str, np.ndarray]:
     if folder is None:
         return {}
     try:
-        previous = files.load(folder)
+        model = files.read_manifest(folder).get("model")
     except IndexStoreError:
         return {}  # a damaged index is simply rebuilt from scratch
-    if previous.manifest.get("model") != {"id": MODEL_ID, "sha256": MODEL_SHA256}:
+    if model != {"id": MODEL_ID, "sha256": MODEL_SHA256}:
         return {}  # vectors from another model cannot be mixed with this one's
-    known = dict(zip((c.text for c in previous.chunks), files.vectors_of(previous.dense), strict=True))
-    known.update(zip((c.text for c in previous.sentences), files.vectors_of(previous.sentence_vectors), strict=True))
-    return known
+    return files.load_vectors(folder)

@@ -92,6 +92,21 @@ def load(build: Path) -> StoredIndex:
     )
 
 
+def load_vectors(build: Path) -> dict[str, np.ndarray]:
+    """Each embedded text of a build and its vector, whatever else the build holds (an older format's
+    lexical index, say), so a rebuild re-embeds only texts it has not seen."""
+    known: dict[str, np.ndarray] = {}
+    try:
+        for rows, vectors in (("chunks.jsonl", "dense.faiss"), ("sentences.jsonl", "sentences.faiss")):
+            texts = [row["text"] for row in _read_jsonl(build / rows)]
+            stored = vectors_of(faiss.read_index(str(build / vectors)))
+            if len(texts) == len(stored):
+                known.update(zip(texts, stored, strict=True))
+    except (OSError, ValueError, KeyError, TypeError, RuntimeError):
+        pass  # what could be read is kept; the rest is embedded again
+    return known
+
+
 def save(index_dir: Path, stored: StoredIndex) -> Path:
     """Write a complete build, then publish it; returns the new build folder."""
     index_dir.mkdir(parents=True, exist_ok=True)

@@ -1,0 +1,232 @@
+"""The model as the build and the questions use it: the ONNX export of all-MiniLM-L6-v2, run with onnxruntime
+and tokenizers. No torch: a question is embedded in a few milliseconds and a cold process starts in well under
+a second.
+
+The export is made once per index folder from the sentence-transformers model (rag/store/embedding.py),
+checked against it, and kept beside the builds, keyed by the weights' sha256:
+
+index/models/<sha256[:16]>/   model.onnx, tokenizer.json, export.json (hashes, settings, versions)
+
+An export whose files do not match the hashes in its export.json is refused; `rag build` makes it again.
+"""
+
+import contextlib
+import fcntl
+import hashlib
+import json
+import logging
+import os
+import shutil
+import threading
+import uuid
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+
+from rag.errors import ModelError
+from rag.store.embedding import DIMENSIONS, MODEL_ID, MODEL_SHA256, WINDOW, model_dir
+
+log = logging.getLogger(__name__)
+
+EXPORT_FORMAT = 1
+MIN_COSINE = 0.9999  # the export must give sentence-transformers' vectors, to rounding
+# Texts the export is checked on when it is made: short, long (cut at the window), non-ASCII, empty.
+PROBES = (
+    "",
+    "ICT",
+    "What did the General Assembly say about women's access to the internet?",
+    "32. We emphasize our concern that only 41% of women have internet access and draw attention to the gender "
+    "digital divide, which persists in access to and use of ICTs.",
+    "Réaffirme la Déclaration de principes de Genève — “multistakeholder” cooperation, 2015–2025 (A/RES/70/125).",
+    " ".join(["The Internet Governance Forum is a platform for multistakeholder dialogue."] * 40),
+)
+
+
+class Embedder(Protocol):
+    """Anything that turns texts into unit-length vectors of the model (the export, or the model itself)."""
+
+    def embed(self, texts: list[str], *, batch_size: int = 32, progress: bool = False) -> np.ndarray: ...
+
+
+def export_folder(index_dir: Path) -> Path:
+    return Path(index_dir) / "models" / MODEL_SHA256[:16]
+
+
+class OnnxEmbedder:
+    """The export, loaded in the background from the moment it is created (hash check, then session), so
+    a process can read its index meanwhile; `embed` waits for it. Safe to share between threads."""
+
+    def __init__(self, folder: Path, *, threads: int | None = None):
+        self.folder = Path(folder)
+        self._threads = threads or os.cpu_count() or 1
+        self._record = _read_record(self.folder)
+        self._session = self._tokenizer = None
+        self._error: Exception | None = None
+        self._loading = threading.Thread(target=self._load, name="load-onnx-model", daemon=True)
+        self._loading.start()
+
+    def embed(self, texts: list[str], *, batch_size: int = 32, progress: bool = False) -> np.ndarray:
+        self.wait()
+        vectors = np.zeros((len(texts), DIMENSIONS), np.float32)
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))  # similar lengths pad less
+        batches = [order[i : i + batch_size] for i in range(0, len(order), batch_size)]
+        if progress:
+            from tqdm import tqdm
+
+            batches = tqdm(batches, desc="Embedding", unit="batch")
+        for batch in batches:
+            vectors[batch] = self._embed_batch([texts[i] for i in batch])
+        return vectors
+
+    def wait(self) -> None:
+        """Block until the export is checked and loaded; raise what went wrong if it could not be."""
+        self._loading.join()
+        if self._error is not None:
+            raise self._error
+
+    def _load(self) -> None:
+        try:
+            for name in ("model.onnx", "tokenizer.json"):
+                if _sha256(self.folder / name) != self._record["files"].get(name):
+                    raise ModelError(
+                        f"The model export {self.folder / name} does not match the hash recorded in its "
+                        f"export.json (a damaged or altered file); run `rag build` to export the model again."
+                    )
+            self._tokenizer = _tokenizer(self.folder / "tokenizer.json")
+            self._session = _session(self.folder / "model.onnx", self._threads)
+        except ModelError as error:
+            self._error = error
+        except Exception as error:  # onnxruntime and tokenizers raise their own types for unreadable files
+            self._error = ModelError(f"Cannot load the model export in {self.folder} ({error}); run `rag build`.")
+
+    def _embed_batch(self, texts: list[str]) -> np.ndarray:
+        encodings = self._tokenizer.encode_batch(texts)
+        ids = np.array([e.ids for e in encodings], dtype=np.int64)
+        mask = np.array([e.attention_mask for e in encodings], dtype=np.int64)
+        feed = {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
+        tokens = self._session.run(None, feed)[0]
+        weights = mask[..., None].astype(np.float32)  # mean over the real tokens, as sentence-transformers
+        pooled = (tokens * weights).sum(axis=1) / np.clip(weights.sum(axis=1), 1e-9, None)
+        return pooled / np.clip(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12, None)
+
+
+def open_embedder(index_dir: Path, *, reference=None) -> OnnxEmbedder:
+    """The export kept in `index_dir`, made first if it is missing (which needs torch, once)."""
+    folder = export_folder(index_dir)
+    if not (folder / "export.json").is_file():
+        ensure_export(index_dir, reference=reference)
+    return OnnxEmbedder(folder)
+
+
+def ensure_export(index_dir: Path, *, reference=None) -> Path:
+    """Make the export in `index_dir` unless a sound one is there: export the transformer from
+    sentence-transformers (`reference`, else loaded now), check its vectors against it on the probe texts,
+    and publish it by renaming, under a lock so two processes never export at once."""
+    folder = export_folder(index_dir)
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    with _lock(folder.parent / ".lock"):
+        if _is_sound(folder):
+            return folder
+        from rag.store.embedding import SentenceTransformerEmbedder, export_transformer
+
+        log.info("Exporting %s to ONNX in %s (once per index folder)", MODEL_ID, folder)
+        reference = reference or SentenceTransformerEmbedder()
+        draft = folder.parent / f".tmp-{uuid.uuid4().hex[:8]}"
+        draft.mkdir()
+        try:
+            export_transformer(reference, draft / "model.onnx")
+            shutil.copyfile(model_dir() / "tokenizer.json", draft / "tokenizer.json")
+            _write_record(draft)  # unchecked yet: enough for the export to load
+            cosine = _agreement(OnnxEmbedder(draft, threads=1), reference)
+            if cosine < MIN_COSINE:
+                raise ModelError(f"The ONNX export of {MODEL_ID} does not reproduce its vectors (cosine {cosine}).")
+            _write_record(draft, min_cosine=cosine)
+            shutil.rmtree(folder, ignore_errors=True)
+            draft.rename(folder)
+        finally:
+            shutil.rmtree(draft, ignore_errors=True)
+    return folder
+
+
+def _agreement(export: OnnxEmbedder, reference) -> float:
+    """The lowest cosine between the export's vector and the reference model's, over the probe texts."""
+    texts = list(PROBES)
+    return float(np.min(np.sum(export.embed(texts) * reference.embed(texts), axis=1)))
+
+
+def _write_record(folder: Path, *, min_cosine: float | None = None) -> None:
+    import onnxruntime
+    import tokenizers
+
+    record = {
+        "format": EXPORT_FORMAT,
+        "model": {"id": MODEL_ID, "sha256": MODEL_SHA256},
+        "files": {name: _sha256(folder / name) for name in ("model.onnx", "tokenizer.json")},
+        "window": WINDOW,
+        "dimensions": DIMENSIONS,
+        "pooling": "mean over the attention mask, then L2 normalisation",
+        "checked": {"probe_texts": len(PROBES), "min_cosine": min_cosine},
+        "versions": {"onnxruntime": onnxruntime.__version__, "tokenizers": tokenizers.__version__},
+    }
+    (folder / "export.json").write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
+
+
+def _read_record(folder: Path) -> dict:
+    try:
+        record = json.loads((folder / "export.json").read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as error:
+        raise ModelError(f"No readable model export in {folder}; run `rag build` to make it.") from error
+    if record.get("format") != EXPORT_FORMAT or record.get("model", {}).get("sha256") != MODEL_SHA256:
+        raise ModelError(f"The model export in {folder} is not of {MODEL_ID}; run `rag build` to make it again.")
+    return record
+
+
+def _is_sound(folder: Path) -> bool:
+    try:
+        record = _read_record(folder)
+    except ModelError:
+        return False
+    return record["checked"].get("min_cosine") is not None and all(
+        _sha256(folder / name) == digest for name, digest in record["files"].items()
+    )
+
+
+def _tokenizer(path: Path):
+    from tokenizers import Tokenizer
+
+    tokenizer = Tokenizer.from_file(str(path))
+    tokenizer.enable_truncation(max_length=WINDOW)
+    tokenizer.enable_padding(pad_id=tokenizer.token_to_id("[PAD]"), pad_token="[PAD]")
+    return tokenizer
+
+
+def _session(path: Path, threads: int):
+    import onnxruntime
+
+    options = onnxruntime.SessionOptions()
+    options.intra_op_num_threads = threads
+    options.inter_op_num_threads = 1
+    options.log_severity_level = 3  # errors only: no notes about unused initialisers on every start
+    return onnxruntime.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+
+
+def _sha256(path: Path) -> str | None:
+    digest = hashlib.sha256()
+    try:
+        with path.open("rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+    except OSError:
+        return None
+    return digest.hexdigest()
+
+
+@contextlib.contextmanager
+def _lock(path: Path):
+    with path.open("w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
