@@ -15,6 +15,7 @@ from rag.retrieval import notices
 from rag.retrieval.index import PROJECT_ROOT, Index, default_docs_dir, default_index_dir
 from rag.store import files
 from rag.store.build import build, is_current
+from rag.store.encoder import ensure_export
 
 EXIT_ERROR = 1
 EXIT_USAGE = 2
@@ -94,6 +95,7 @@ def _build(args) -> int:
     folder = args.index or default_index_dir()
     live = files.live_build(folder)
     if live and not args.force and is_current(files.read_manifest(live), docs):
+        ensure_export(folder)  # a damaged model export is made again even when the index is current
         print(f"The index in {folder} is up to date with {docs}; nothing to do (--force rebuilds).")
         return 0
     print(f"Building the index of {docs} in {folder} ...", file=sys.stderr)

@@ -1,5 +1,6 @@
 """Index: the one object scripts hold. Opens (building when stale) and searches."""
 
+import functools
 import logging
 import os
 import threading
@@ -187,12 +188,24 @@ class Index:
 
     def _passage(self, row: int, score: float, ranking: Ranking, query: str) -> Passage:
         unit = self._stored.units[row]
-        document = self._stored.documents[unit.doc_id]
         sentences = self._sentences_of.get(row, [])
         similarities = None
         if ranking.query_vector is not None and sentences:
             similarities = self._sentence_matrix[sentences] @ ranking.query_vector[0]
         spans = [(self._stored.sentences[i].start, self._stored.sentences[i].end) for i in sentences]
+        return replace(
+            self._quoted(row),
+            score=score,
+            highlights=highlights(unit.text, spans, similarities, query, ranking.phrases, self._stored.lexical.terms),
+            match="reference" if row in ranking.referenced else "phrase" if row in ranking.phrase_rows else "",
+        )
+
+    @functools.lru_cache(maxsize=4096)  # noqa: B019 (the index's own cache, for its life)
+    def _quoted(self, row: int) -> Passage:
+        """What a passage of this paragraph always says (quote, citations, links, footnotes), before the
+        question adds its score and highlights."""
+        unit = self._stored.units[row]
+        document = self._stored.documents[unit.doc_id]
         pages = pages_of(document, unit)
         return Passage(
             doc_id=unit.doc_id,
@@ -201,7 +214,7 @@ class Index:
             section=unit.section,
             text=unit.text,
             spans=unit.spans,
-            score=score,
+            score=0.0,
             citation=citation(document, unit),
             full_citation=full_citation(document, unit),
             url=source_url(unit.doc_id, unit.label),
@@ -209,12 +222,10 @@ class Index:
             doc_short_name=document.short_name,
             place=label_phrase(unit),
             rows=unit.rows,
-            highlights=highlights(unit.text, spans, similarities, query, ranking.phrases, self._stored.lexical.terms),
             same_as=self._twins_of(row),
             pages=pages,
             original_url=original_url(document, pages),
             footnotes=tuple(self._stored.units[self._row_of[(unit.doc_id, note)]].text for note in unit.notes),
-            match="reference" if row in ranking.referenced else "phrase" if row in ranking.phrase_rows else "",
         )
 
     def _twins_of(self, row: int) -> tuple[SameAs, ...]:

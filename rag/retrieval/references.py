@@ -5,6 +5,7 @@ labels) and sections (by number or heading). References that point at one place 
 units directly; a reference that fits several documents is only a hint.
 """
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -197,7 +198,7 @@ class ReferenceResolver:
         numbers = {n.lower() for n in SECTION_NUMBER.findall(query)} | {
             f"annex{n.lower()}" for n in ANNEX.findall(query)
         }
-        by_number = [h for h in candidates if self._heading_number(h) in numbers]
+        by_number = [h for h in candidates if numbers and self._heading_number(h) in numbers]
         if len({self._units[h].doc_id for h in by_number}) == 1:
             return by_number[0]
         if not (docs or SECTION_CUE.search(query)):
@@ -214,6 +215,7 @@ class ReferenceResolver:
         title = self._title(heading)
         return len(title) > 3 and len(title.split()) >= words and f" {title} " in text
 
+    @functools.cache  # noqa: B019 (one resolver per index, kept for its life: the cache is the index's)
     def _heading_number(self, row: int) -> str:
         title = heading_title(self._units[row].text)
         match = LEADING_NUMBER.match(title)
@@ -222,6 +224,7 @@ class ReferenceResolver:
         prefix = "annex" if title.lower().startswith("annex") else ""
         return prefix + match[1].lower().rstrip(".")
 
+    @functools.cache  # noqa: B019
     def _title(self, row: int) -> str:
         """A heading's words without its number: "1.3 Financial Mechanisms" -> "financial mechanisms"."""
         title = heading_title(self._units[row].text)

@@ -73,8 +73,12 @@ class LexicalIndex:
         arrays = {name: np.load(folder / f"{name}.npy", mmap_mode="r") for name in ARRAYS}
         return cls(summary, summary["vocabulary"], summary["chunks"], arrays)
 
-    def terms(self, text: str) -> list[str]:
-        return terms(text, self._stop, stem=self._stem)
+    def terms(self, text: str) -> tuple[str, ...]:
+        return self._terms(text)
+
+    @functools.lru_cache(maxsize=65536)  # noqa: B019 (the same sentences are highlighted again and again)
+    def _terms(self, text: str) -> tuple[str, ...]:
+        return tuple(terms(text, self._stop, stem=self._stem))
 
     def scores(self, query: str) -> np.ndarray:
         """BM25 score of every chunk for the query (zeros when no query term is in the index): the sum of
