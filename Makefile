@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell sha1sum pyproject.toml 2>/dev/null | cut -c1-12)
 
-.PHONY: run test setup system-packages index screenshots clean
+.PHONY: run test setup system-packages index bench screenshots clean
 
 run: setup
 	$(BIN)/rag serve
@@ -39,9 +39,14 @@ system-packages:
 index: setup
 	$(BIN)/rag build
 
+# Speed and memory, ours beside the LangChain tutorial recipe (its packages are installed here, not by setup).
+bench: setup
+	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
+	$(BIN)/rag bench
+
 # Regenerate the README's screenshots from the running app (needs Chromium).
 screenshots: setup system-packages
 	$(BIN)/python -m ui.screenshots
 
 clean:
-	rm -rf $(VENV) index/build-* index/CURRENT index/.lock
+	rm -rf $(VENV) index/build-* index/CURRENT index/.lock index/models

@@ -80,6 +80,17 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=7860, help="port (default 7860)")
     _add_folders(serve)
     serve.set_defaults(run=_serve)
+
+    bench = commands.add_parser("bench", help="time ours beside the tutorial recipe; write eval/reports/bench.*")
+    bench.add_argument("--runs", type=int, default=5, help="runs per repeated figure, reported as the median")
+    bench.add_argument("--quick", action="store_true", help="1 run, 20 questions, no eval and no PDFs (for tests)")
+    bench.add_argument("--skip-recipe", action="store_true", help="measure ours only")
+    bench.add_argument("--skip-serve", action="store_true", help="do not start the servers")
+    bench.add_argument("--undocs", type=Path, default=PROJECT_ROOT.parent / "shared" / "undocs", help="the PDFs")
+    bench.add_argument("--no-undocs", action="store_true", help="do not build the PDFs folder")
+    bench.add_argument("--out", type=Path, default=None, help="report folder (default eval/reports)")
+    _add_folders(bench)
+    bench.set_defaults(run=_bench)
     return parser
 
 
@@ -159,6 +170,31 @@ def _serve(args) -> int:
     print("Loading the index (it is built first if missing or stale) ...", file=sys.stderr, flush=True)
     index = Index.open(args.docs, args.index, progress=sys.stderr.isatty())
     serve(index, host=args.host, port=args.port)
+    return 0
+
+
+def _bench(args) -> int:
+    from rag.evaluation import bench
+
+    if args.runs < 1:
+        raise QueryError("--runs must be at least 1.")
+    undocs = None if args.no_undocs or args.quick or not args.undocs.is_dir() else args.undocs
+    options = bench.Options(
+        docs=args.docs or default_docs_dir(),
+        questions=PROJECT_ROOT / "eval" / "questions.jsonl",
+        runs=1 if args.quick else args.runs,
+        index=args.index,
+        limit=20 if args.quick else None,
+        serve_questions=20 if args.quick else 100,
+        recipe=not args.skip_recipe,
+        serve=not args.skip_serve,
+        eval_wall=not args.quick,
+        undocs=undocs,
+    )
+    progress = lambda message: print(message, file=sys.stderr, flush=True)  # noqa: E731
+    text, paths = bench.run_and_report(options, args.out or PROJECT_ROOT / "eval" / "reports", progress)
+    print(text)
+    print("\nReport: " + ", ".join(str(p) for p in paths))
     return 0
 
 

@@ -4,6 +4,7 @@ language, typos."""
 
 import pytest
 
+from rag.retrieval.language import foreign_language
 from rag.retrieval.phrases import comparable, contains, only_in_names
 
 OUTCOME, ECOSOC = "004_7b6cb249c0a88164", "001_0e57f4d588244c4d"
@@ -91,6 +92,23 @@ def test_a_question_in_another_language_says_the_search_reads_english(seed_index
         "passages follow, as weak matches; asking in English finds more.",
     )
     assert seed_index.answer("How was the mandat of the Internet Govrnance Forum extnded?").notices == ()
+
+
+@pytest.mark.parametrize(
+    ("question", "language"),
+    [
+        ("互联网治理论坛的任务是什么？", "Chinese"),  # unspaced: no four words to count
+        ("インターネットガバナンスフォーラムとは", "Japanese"),
+        ("인터넷 거버넌스 포럼이란", "Korean"),
+        ("¿Qué dice la resolución sobre la brecha digital de género?", "Spanish"),
+        ("Что говорится о цифровом разрыве в резолюции?", "Russian"),
+        ("Je, Umoja wa Mataifa unasema nini kuhusu mtandao wa intaneti?", "a language other than English"),
+        ("What is the Chinese for Internet Governance Forum, 互联网治理论坛?", ""),
+        ("Wht dos teh outcme sy abot digtal divde?", ""),
+    ],
+)
+def test_the_language_of_a_question_is_named(seed_index, question, language):
+    assert foreign_language(question, seed_index._stored.vocabulary) == language
 
 
 def test_typos_are_read_as_the_words_the_documents_use(seed_index):

@@ -208,9 +208,12 @@ def create_server(index: Index) -> FastAPI:
 
 def serve(index: Index, host: str = "127.0.0.1", port: int = 7860) -> None:
     """Run the server until interrupted; the index is already loaded, the model is warmed up here."""
+    import threading
+
     import uvicorn
 
-    index.search("warm up the model", k=1)
+    index.embedder.embed(["warm up"])  # the model is ready before the address is printed
+    threading.Thread(target=index.warm_up, name="warm-up", daemon=True).start()  # word lists: not worth waiting
     print(f"WSIS RAG is running at http://{host}:{port}/  (Ctrl+C to stop)", flush=True)
     uvicorn.run(create_server(index), host=host, port=port, log_level="warning")
 

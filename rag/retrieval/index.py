@@ -11,7 +11,9 @@ from rag.citations import citation, full_citation, label_phrase, original_url, p
 from rag.errors import IndexStoreError, ModelError, QueryError
 from rag.ingest.folder import Document, read_text
 from rag.ingest.paragraphs import Unit
+from rag.memory import release_freed_memory
 from rag.passage import Answer, Passage, SameAs
+from rag.retrieval import language, spelling
 from rag.retrieval import notices as notices_
 from rag.retrieval.examples import example_questions
 from rag.retrieval.fusion import DEFAULT, Settings
@@ -119,6 +121,14 @@ class Index:
         """Every unit of a document in reading order (headings and markup included), for display."""
         self._check_docs([doc_id])
         return [u for u in self._stored.units if u.doc_id == doc_id]
+
+    def warm_up(self) -> None:
+        """Load now what the first questions would otherwise wait for (the model, the English word list,
+        the language profiles), then hand the memory the loading freed back to the system. For servers."""
+        self.embedder.embed(["warm up"])
+        spelling.preload()
+        language.preload()
+        release_freed_memory()
 
     def search(
         self, query: str, k: int = 5, *, docs: list[str] | None = None, settings: Settings = DEFAULT

@@ -22,6 +22,11 @@ PLAIN_WORD = re.compile(r"[^\W\d_][^\W\d_A-Z]*")  # letters only, capital only f
 BRITISH = re.compile(r"(is|ys)(e|ed|es|ing|ation|ations)$")  # "socialise", "analyse" are not typos
 
 
+def preload() -> None:
+    """Load the English word list now rather than on the first question that needs it."""
+    _english()
+
+
 @functools.lru_cache(maxsize=1)
 def _english():
     from spellchecker import SpellChecker

@@ -25,6 +25,7 @@ from typing import Protocol
 import numpy as np
 
 from rag.errors import ModelError
+from rag.memory import release_freed_memory
 from rag.store.embedding import DIMENSIONS, MODEL_ID, MODEL_SHA256, WINDOW, model_dir
 
 log = logging.getLogger(__name__)
@@ -95,6 +96,7 @@ class OnnxEmbedder:
                     )
             self._tokenizer = _tokenizer(self.folder / "tokenizer.json")
             self._session = _session(self.folder / "model.onnx", self._threads)
+            release_freed_memory()  # the protobuf the session was made from
         except ModelError as error:
             self._error = error
         except Exception as error:  # onnxruntime and tokenizers raise their own types for unreadable files
