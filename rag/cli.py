@@ -165,10 +165,10 @@ def _eval(args) -> int:
 
 
 def _serve(args) -> int:
-    from ui.app import serve  # the web stack loads only for this command
-
     print("Loading the index (it is built first if missing or stale) ...", file=sys.stderr, flush=True)
     index = Index.open(args.docs, args.index, progress=sys.stderr.isatty())
+    from ui.app import serve  # the web stack loads only for this command, while the model loads in the background
+
     serve(index, host=args.host, port=args.port)
     return 0
 
