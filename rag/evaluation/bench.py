@@ -31,6 +31,8 @@ NOTES = [
     "LangChain tutorial (1000/200-character chunks, HuggingFaceEmbeddings of the same model, FAISS), untuned.",
     "Build from scratch: ours with no previous build to reuse vectors from (the model's ONNX export, made by the "
     "first build, stays); the recipe into an empty folder. The first build includes making that export.",
+    "Warm answer: ours is Index.answer(q, k=5) (fused ranking, references, highlights, notices); the recipe is "
+    "similarity_search(q, k=5). Both in a process of their own, after 3 questions answered untimed.",
     "Reopen: ours is Index.open() (the model loads in the background); the recipe is FAISS.load_local() with "
     "its embeddings object already loaded.",
     "Serve: ours prints its address once the index and model are loaded, just before the web server listens; the "

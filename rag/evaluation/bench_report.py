@@ -69,6 +69,8 @@ def format_value(value: float | None, unit: str) -> str:
     if unit == "ms":
         return f"{value:.1f} ms"
     if unit == "s":
+        if value < 0.1:
+            return f"{value * 1000:.1f} ms"
         return f"{value:.2f} s" if value < 10 else f"{value:.1f} s"
     return f"{value:,.0f} {unit}"
 
@@ -151,12 +153,17 @@ def plot(data: dict, path: Path) -> Path:
     labels = [f"{f['label']} ({f['unit']})" for f in shown]
     fig, axes = plt.subplots(figsize=(10, 0.45 * len(shown) + 1.5))
     rows = range(len(shown))
-    axes.barh([r - 0.2 for r in rows], [f["ours"] or 0 for f in shown], height=0.4, label="ours", color="#1f77b4")
-    axes.barh([r + 0.2 for r in rows], [f["recipe"] or 0 for f in shown], height=0.4, label="tutorial recipe")
+    bars_of = (("ours", -0.2, "ours", "#1f77b4"), ("recipe", 0.2, "tutorial recipe", "#ff7f0e"))
+    for side, offset, name, colour in bars_of:
+        values = [f[side] or 0 for f in shown]
+        bars = axes.barh([r + offset for r in rows], values, height=0.4, label=name, color=colour)
+        texts = [format_value(f[side], f["unit"]) if f[side] else "" for f in shown]
+        axes.bar_label(bars, texts, padding=3, fontsize=7)
     axes.set_yticks(list(rows), labels, fontsize=8)
     axes.invert_yaxis()
     axes.set_xscale("log")
-    axes.set_xlabel("value, in the unit after each figure (log scale)")
+    axes.set_xlabel("value, in the unit after each figure (log scale); shorter is better but for the last")
+    axes.set_xlim(right=axes.get_xlim()[1] * 20)  # room for the values written after the bars
     axes.set_title(f"rag bench, {data['machine']['cpu']} ({data['machine']['cores']} cores), {data['date'][:10]}")
     axes.legend(loc="lower right")
     fig.tight_layout()
