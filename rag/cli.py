@@ -3,6 +3,7 @@
 import argparse
 import json
 import logging
+import os
 import shutil
 import sys
 import textwrap
@@ -86,7 +87,8 @@ def _parser() -> argparse.ArgumentParser:
     bench.add_argument("--quick", action="store_true", help="1 run, 20 questions, no eval and no PDFs (for tests)")
     bench.add_argument("--skip-recipe", action="store_true", help="measure ours only")
     bench.add_argument("--skip-serve", action="store_true", help="do not start the servers")
-    bench.add_argument("--undocs", type=Path, default=PROJECT_ROOT.parent / "shared" / "undocs", help="the PDFs")
+    undocs = os.environ.get("RAG_UNDOCS") or PROJECT_ROOT.parent / "shared" / "undocs"
+    bench.add_argument("--undocs", type=Path, default=undocs, help="a folder of PDFs to time a bigger build on")
     bench.add_argument("--no-undocs", action="store_true", help="do not build the PDFs folder")
     bench.add_argument("--out", type=Path, default=None, help="report folder (default eval/reports)")
     _add_folders(bench)
@@ -179,6 +181,8 @@ def _bench(args) -> int:
     if args.runs < 1:
         raise QueryError("--runs must be at least 1.")
     undocs = None if args.no_undocs or args.quick or not args.undocs.is_dir() else args.undocs
+    if not (args.no_undocs or args.quick or undocs):
+        print(f"No folder {args.undocs}: the PDF build is not timed (--undocs DIR or $RAG_UNDOCS).", file=sys.stderr)
     options = bench.Options(
         docs=args.docs or default_docs_dir(),
         questions=PROJECT_ROOT / "eval" / "questions.jsonl",
