@@ -15,7 +15,7 @@ from rag.passage import Passage
 from rag.retrieval import notices
 from rag.retrieval.index import PROJECT_ROOT, Index, default_docs_dir, default_index_dir
 from rag.store import files
-from rag.store.build import build, is_current
+from rag.store.build import build, up_to_date
 from rag.store.encoder import ensure_export
 
 EXIT_ERROR = 1
@@ -27,7 +27,6 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     level = logging.INFO if args.verbose else logging.WARNING
     logging.basicConfig(level=level, format="%(message)s")
-    logging.getLogger("bm25s").setLevel(level)  # bm25s sets its own logger to DEBUG
     try:
         return args.run(args)
     except QueryError as error:
@@ -49,6 +48,9 @@ def _parser() -> argparse.ArgumentParser:
     build_cmd = commands.add_parser("build", help="build or refresh the index")
     _add_folders(build_cmd)
     build_cmd.add_argument("--force", action="store_true", help="rebuild even when the index is up to date")
+    build_cmd.add_argument(
+        "--strict", action="store_true", help="exit with 1 when a file was skipped (for CI pipelines)"
+    )
     build_cmd.set_defaults(run=_build)
 
     ask = commands.add_parser("ask", help="print the paragraphs that answer a question")
@@ -106,11 +108,11 @@ def _add_folders(command: argparse.ArgumentParser) -> None:
 def _build(args) -> int:
     docs = args.docs or default_docs_dir()
     folder = args.index or default_index_dir()
-    live = files.live_build(folder)
-    if live and not args.force and is_current(files.read_manifest(live), docs):
+    if not args.force and up_to_date(docs, folder):
         ensure_export(folder)  # a damaged model export is made again even when the index is current
+        manifest = files.read_manifest(files.live_build(folder))
         print(f"The index in {folder} is up to date with {docs}; nothing to do (--force rebuilds).")
-        return 0
+        return _skipped(manifest.get("skipped", {}), args.strict)
     print(f"Building the index of {docs} in {folder} ...", file=sys.stderr)
     with files.build_lock(folder):
         report = build(docs, folder, progress=sys.stderr.isatty())
@@ -119,8 +121,18 @@ def _build(args) -> int:
         f"Indexed {documents}: {report.units} units, {report.chunks} chunks, {report.sentences} sentences "
         f"({report.embedded} texts embedded, {report.reused} reused) in {report.seconds:.1f} s."
     )
-    for name, reason in report.skipped.items():
-        print(f"Skipped {name}: {reason}")
+    return _skipped(report.skipped, args.strict)
+
+
+def _skipped(skipped: dict[str, str], strict: bool) -> int:
+    """List the files the index leaves out, each with its reason; with --strict any of them fails the build."""
+    if not skipped:
+        return 0
+    count = f"{len(skipped)} file" + ("" if len(skipped) == 1 else "s")
+    print(f"Skipped {count}:", *(f"  {reason}" for reason in skipped.values()), sep="\n")
+    if strict:
+        print(f"rag: --strict: {count} could not be indexed.", file=sys.stderr)
+        return EXIT_ERROR
     return 0
 
 

@@ -19,6 +19,9 @@ class Extracted:
 
 
 SUFFIXES = (".txt", ".md", ".pdf", ".docx", ".html", ".htm")
+# The most text one document may hold, about 4,000 pages: beyond it a file is skipped, naming this limit, so a
+# stray dump or log in the folder can neither hang the build nor exhaust memory.
+MAX_TEXT_CHARS = 10_000_000
 
 
 def read_document(path: Path) -> Extracted:

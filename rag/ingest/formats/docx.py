@@ -26,6 +26,8 @@ from rag.ingest.layout import collapse
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
 OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # what an encrypted .docx (or an old .doc) starts with
+# What a Word file's parts may add up to unpacked: a 4,000-page report with its images fits; a zip bomb does not.
+MAX_UNPACKED_BYTES = 256 * 10**6
 # What python-docx, zipfile and lxml raise on a damaged package.
 DAMAGED = (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, etree.LxmlError, zlib.error, EOFError)
 XML_PARSER = etree.XMLParser(resolve_entities=False, no_network=True)
@@ -33,6 +35,7 @@ HEADING_STYLE = re.compile(r"heading ([1-9])|title")
 # A run's own paragraph ends its search upwards; deleted text and alternative renderings are not read.
 NOT_OWN = frozenset({W + "p", W + "del", W + "moveFrom", W + "txbxContent", MC_FALLBACK})
 SPACES = frozenset({W + "tab", W + "br", W + "cr", W + "ptab"})
+MAX_LETTERS = 30  # "zzz…" of 30 letters: the longest lettered number written out
 NUMBER_FORMATS = {"lowerLetter": "a", "upperLetter": "A", "lowerRoman": "i", "upperRoman": "I"}
 
 
@@ -91,6 +94,13 @@ def _open(path: Path):
     if not head.startswith(b"PK"):
         raise _unreadable(path, "it is not a zip package")
     try:
+        with zipfile.ZipFile(path) as package:  # python-docx holds every part in memory: bound them first
+            unpacked = sum(info.file_size for info in package.infolist())
+        if unpacked > MAX_UNPACKED_BYTES:
+            raise DocumentsError(
+                f"{path.name} unpacks to {unpacked / 1e6:,.0f} MB, over the {MAX_UNPACKED_BYTES // 10**6} MB "
+                "limit for a Word file (a zip bomb?); remove it, or save its text in smaller files."
+            )
         return docx.Document(str(path))
     except DAMAGED as error:
         raise _unreadable(path, "the package is damaged or holds no Word document") from error
@@ -228,6 +238,8 @@ def _placeholder(ilvl: int, levels: dict[int, _Level], counts: dict[int, int]) -
     number = counts.get(ilvl, level.start)
     if level.format == "decimalZero":
         return f"{number:02d}"
+    if level.format in ("lowerLetter", "upperLetter") and number > MAX_LETTERS * 26:
+        return str(number)  # a start value from a damaged or hostile file must not write a line of a million z's
     if level.format in ("lowerLetter", "upperLetter") and number > 26:  # Word goes on aa, bb ..., not aa, ab
         return list_number((number - 1) % 26 + 1, NUMBER_FORMATS[level.format]) * ((number - 1) // 26 + 1)
     return list_number(number, NUMBER_FORMATS.get(level.format, "1"))
