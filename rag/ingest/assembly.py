@@ -3,7 +3,7 @@ footnotes and running headers, and telling where one paragraph ends and the next
 
 import re
 
-from rag.ingest.drafts import Draft, Line
+from rag.ingest.drafts import Draft, Line, split_lines
 from rag.ingest.labels import list_parent
 from rag.ingest.layout import (
     Layout,
@@ -25,6 +25,7 @@ NUMBER_THEN_ITEM = re.compile(r"(\d{1,3}\.)\s+(\((?:a|i)\)\s+\S)")
 HEADING_NUMBER = re.compile(r"(?:Article|Rule|Chapter|Annex)(?:\s+[IVXLC\d]+)?\.?")
 NESTED_MARK = re.compile(r"\((?:[a-z]|[ivx]{1,4})\)")  # "(a) (i)": a sub-item opening with its first sub-item
 LOWER_SECOND_WORD = re.compile(r"\S+,?\s+[a-z]")
+BARE_NUMBER = re.compile(r"\d{1,3}")  # a paragraph number whose full stop extraction lost (not "²", not a long figure)
 HEADING_WIDTH = 0.55  # share of the line width under which an unpunctuated line is a heading, not a line
 MAX_HEADING_CHARS = 130
 
@@ -47,7 +48,7 @@ class _Assembler:
         self.footnote_of = {i: label for label, lines_of in notes for i in lines_of}
         # A UN document's width is its body's: mastheads, running heads and footnotes are short lines.
         body = [source[line.start : line.end] for i, line in enumerate(lines) if i not in self.roles]
-        self.layout = measure_layout(body) if self.un else measure_layout(source.split("\n"))
+        self.layout = measure_layout(body) if self.un else measure_layout(split_lines(source))
         self.drafts: list[Draft] = []
         self.footnotes: dict[str, Draft] = {}
         self.current: Draft | None = None  # the draft being written
@@ -109,7 +110,7 @@ class _Assembler:
             marker = Marker("text")  # UN sub-items are "(a)"; "v. Myanmar" is the case's name running on
         elif self.un and marker.kind == "section":
             marker = Marker("text")  # "1.5 degrees Celsius" running on: UN paragraphs have no decimal numbers
-        elif self.un and line.isdigit() and int(line) == self.last_number + 1:
+        elif self.un and BARE_NUMBER.fullmatch(line) and int(line) == self.last_number + 1:
             marker = Marker("number", line)  # "6" where extraction lost the full stop of "6."
         if marker.kind == "number" and marker.value.isdigit():
             self.last_number = int(marker.value)

@@ -6,6 +6,7 @@ from dataclasses import replace
 
 SUPERSCRIPTS = str.maketrans("¹²³⁴⁵⁶⁷⁸⁹⁰", "1234567890")
 CITING_KINDS = ("paragraph", "item", "table")
+REFERENCE_REACH = 40  # characters before a number that may hold the word making it a reference
 LOOKBACK = 25  # units before a footnote that may hold its mark (a page holds no more)
 # Words after which a number is a reference, not a footnote call: "resolution 7", "article 16", "para. 5".
 REFERENCE_WORDS = re.compile(
@@ -39,7 +40,8 @@ def _calls(text: str, number: str, plain_calls: bool) -> bool:
         return False
     for match in re.finditer(rf"(?<![\d/.\-–]){number}(?![\d/]|\.\d|,\d)", text):
         glued = text[match.start() - 1 : match.start()].isalpha()  # "Goals6": a raised mark, as a PDF gives it
-        before = text[: match.start()].rstrip()
+        # the words just before it (searching all the text before every number makes a long paragraph quadratic)
+        before = text[max(0, match.start() - REFERENCE_REACH) : match.start()].rstrip()
         after_a_word = before[-1:].isalpha() or before[-1:] in ',.;:)”’"'
         if glued or (after_a_word and not REFERENCE_WORDS.search(before)):
             return True

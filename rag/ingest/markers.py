@@ -67,7 +67,10 @@ def classify(line: str) -> Marker:
 def paragraph_label(match: re.Match) -> str:
     """The citable form of a paragraph number: "6bis", "20 quater", "43.ALT"; "Ibis" is OCR for "1bis"."""
     number = "1" if match["num"] == "I" else match["num"]
-    return number + (match["suffix"] or "") + (match["alt"] or "")
+    suffix = match["suffix"] or ""
+    if suffix[:1].isspace():
+        suffix = " " + suffix[1:]  # "20 quater" also after a no-break space: labels hold plain spaces
+    return number + suffix + (match["alt"] or "")
 
 
 def marker_length(text: str, marker: Marker) -> int:

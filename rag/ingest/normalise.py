@@ -4,7 +4,8 @@ Quotes never pass through here; only search does."""
 import re
 import unicodedata
 
-MARKUP = re.compile(r"</?sup>|[*_#`]|\]\([^)]*\)|[\[\]]")
+# A link's target ends at ")" and holds no "]": so each "](" is scanned only up to the next, never to the end.
+MARKUP = re.compile(r"</?sup>|[*_#`]|\]\([^)\]]*\)|[\[\]]")
 HYPHEN_IN_WORD = re.compile(r"(?<=[^\W\d_])[-‐‑–]\s*(?=[^\W\d_])")
 WORD = re.compile(r"[^\W_]+")
 

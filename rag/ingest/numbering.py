@@ -27,6 +27,7 @@ NUMBER_ONLY = re.compile(
     r"|[A-H])\.?",
     re.IGNORECASE,
 )
+SECTION_NAME = re.compile(r"[^\s.]+")
 ROMAN_AFTER = {"i": "h", "v": "u", "x": "w"}  # "(i)" is the letter i only right after "(h)"
 
 
@@ -68,7 +69,7 @@ class Scopes:
 
     def heading(self, title: str) -> None:
         style = heading_style(title)
-        mark = title.split(".")[0].split()[0] if title.split() else ""
+        mark = SECTION_NAME.match(title)[0] if style in ("capital", "roman") else ""  # "II" of "II. Title"
         if style == "annex":
             number = ANNEX.match(title)["number"]
             nested = self.annex == "annex" and not number  # the annex of an annexed convention

@@ -10,7 +10,7 @@ UN conventions (un.py, numbering.py) take part where a document opens with a UN 
 from dataclasses import dataclass
 
 from rag.ingest.assembly import assemble
-from rag.ingest.drafts import BODY_KINDS, Draft, Line, source_lines
+from rag.ingest.drafts import BODY_KINDS, Draft, Line, source_lines, split_lines
 from rag.ingest.footnotes import link_footnotes
 from rag.ingest.headings import assign_sections, heading_title, mark_headings
 from rag.ingest.labels import assign_labels, assign_un_labels
@@ -18,7 +18,7 @@ from rag.ingest.layout import collapse, measure_layout
 from rag.ingest.masthead import Masthead
 from rag.ingest.un import Conventions, read_conventions
 
-PARSER_VERSION = "6"
+PARSER_VERSION = "7"
 __all__ = ["BODY_KINDS", "PARSER_VERSION", "Unit", "heading_title", "parse", "parse_document", "conventions_of"]
 
 
@@ -66,7 +66,7 @@ def conventions_of(source: str) -> Conventions | None:
 
 def _conventions(source: str, lines: list["Line"]) -> Conventions | None:
     texts = [source[line.start : line.end] for line in lines]
-    wrap_width = measure_layout(source.split("\n")).wrap_width
+    wrap_width = measure_layout(split_lines(source)).wrap_width
     return read_conventions(texts, [line.page_break for line in lines], wrap_width)
 
 
@@ -74,7 +74,7 @@ def _rows(draft: Draft, source: str) -> tuple[tuple[str, ...], ...]:
     """A table's cells; an empty first cell means the row continues the group above it."""
     if draft.kind != "table":
         return ()
-    lines = (line for start, end in draft.pieces for line in source[start:end].split("\n"))
+    lines = (line for start, end in draft.pieces for line in split_lines(source[start:end]))
     return tuple(tuple(collapse(cell) for cell in line.rstrip().split("\t")) for line in lines if line.strip())
 
 
