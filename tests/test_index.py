@@ -1,12 +1,6 @@
-"""Building, storing and reopening the index: round trip, rebuild rules, damage and interruption."""
+"""Building, storing and reopening the index: round trip and rebuild rules (faults: test_faults.py)."""
 
 import json
-import os
-import signal
-import subprocess
-import sys
-import threading
-import time
 
 import numpy as np
 import pytest
@@ -95,66 +89,6 @@ def test_manifest_mismatch_triggers_rebuild(small, embedder, field):
     rebuilt = Index.open(docs, folder, embedder=embedder)
     assert rebuilt.manifest[field] == index.manifest[field]
     assert files.live_build(folder) != path.parent
-
-
-def test_damaged_index_is_rebuilt_not_a_traceback(small, embedder):
-    docs, folder, _ = small
-    live = files.live_build(folder)
-    (live / "dense.faiss").write_bytes(b"not a faiss index")
-    index = Index.open(docs, folder, embedder=embedder)
-    assert index.search("solar power", k=1)[0].doc_id == "beta"
-    (folder / "CURRENT").write_text("build-that-does-not-exist")
-    assert Index.open(docs, folder, embedder=embedder).search("wells", k=1)[0].label == "2"
-
-
-def test_debris_of_an_interrupted_build_leaves_the_previous_index_live(small, embedder):
-    docs, folder, index = small
-    live = files.live_build(folder)
-    (folder / ".tmp-build-crashed").mkdir()
-    (folder / ".tmp-build-crashed" / "units.jsonl").write_text('{"half": ')
-    (folder / "CURRENT.tmp").write_text("build-half")
-    reopened = Index.open(docs, folder, embedder=embedder)
-    assert files.live_build(folder) == live and reopened.manifest == index.manifest
-    build(docs, folder, embedder=embedder)
-    assert not (folder / ".tmp-build-crashed").exists()
-
-
-def test_concurrent_opens_build_once(tmp_path, embedder):
-    docs = write_docs(tmp_path / "docs", DOCS)
-    folder = tmp_path / "index"
-    opened = []
-    threads = [
-        threading.Thread(target=lambda: opened.append(Index.open(docs, folder, embedder=embedder))) for _ in range(3)
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert len({index.manifest["built_at"] for index in opened}) == 1
-    assert len([p for p in folder.iterdir() if p.name.startswith("build-")]) == 1
-
-
-@pytest.mark.slow
-def test_kill_9_during_a_build_leaves_a_usable_index(small, embedder):
-    docs, folder, index = small
-    for attempt in range(3):
-        env = {**os.environ, "RAG_INDEX": str(folder), "RAG_DOCS": str(docs)}
-        process = subprocess.Popen(
-            [sys.executable, "-m", "rag.cli", "build", "--force"],
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        deadline = time.monotonic() + 60
-        while process.poll() is None and time.monotonic() < deadline:
-            if any(p.name.startswith(".tmp-build-") for p in folder.iterdir()) or attempt == 0:
-                time.sleep(0.005 * attempt)
-                os.kill(process.pid, signal.SIGKILL)
-                break
-            time.sleep(0.001)
-        process.wait()
-        reopened = Index.open(docs, folder, embedder=embedder)
-        assert reopened.search("Wells inspected by the engineer", k=1)[0].label == "2"
 
 
 def test_tampered_weights_are_refused(tmp_path):

@@ -18,6 +18,7 @@ from rag.retrieval import notices as notices_
 from rag.retrieval.examples import example_questions
 from rag.retrieval.fusion import DEFAULT, Settings
 from rag.retrieval.highlights import highlights
+from rag.retrieval.query import check_query
 from rag.retrieval.ranking import Ranker, Ranking
 from rag.store import files
 from rag.store.build import build, is_current
@@ -26,7 +27,6 @@ from rag.store.encoder import Embedder, OnnxEmbedder, export_folder, open_embedd
 log = logging.getLogger(__name__)
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
-MAX_QUERY_CHARS = 4000  # far past the model's 256 word pieces; the model cuts the rest
 
 
 def default_docs_dir() -> Path:
@@ -80,7 +80,7 @@ class Index:
         stored = _load_current(docs, folder)
         if stored is None:
             with files.build_lock(folder):
-                stored = _load_current(docs, folder)  # another process may have built it meanwhile
+                stored = _load_current(docs, folder, warn=False)  # another process may have built it meanwhile
                 if stored is None:
                     log.info("Building the index of %s in %s", docs, folder)
                     report = build(docs, folder, embedder=embedder, progress=progress)  # None: the export's
@@ -134,12 +134,14 @@ class Index:
         self, query: str, k: int = 5, *, docs: list[str] | None = None, settings: Settings = DEFAULT
     ) -> list[Passage]:
         """The k paragraphs that best answer `query`, best first, each paragraph at most once."""
+        query = check_query(query)
         return self._passages(self._rank(query, k, docs, settings), query)
 
     def answer(self, query: str, k: int = 5, *, docs: list[str] | None = None, settings: Settings = DEFAULT) -> Answer:
         """Like search(), and says whether the documents answer the query at all: when no passage is close
         enough, the answer abstains and its passages are the nearest ones, marked weak. Its notices say
         what the documents do not have (a paragraph number), and how the question was read."""
+        query = check_query(query)
         ranking = self._rank(query, k, docs, settings)
         passages = self._passages(ranking, query)
         notices = []
@@ -160,7 +162,7 @@ class Index:
         if abstained:
             passages = [replace(p, weak=True) for p in passages]
         return Answer(
-            query.strip(),
+            query,
             tuple(passages),
             abstained,
             missing_phrases=tuple(ranking.missing_phrases),
@@ -187,7 +189,7 @@ class Index:
             return self._embedder
 
     def _rank(self, query: str, k: int, docs: list[str] | None, settings: Settings) -> Ranking:
-        query = _check_query(query)
+        """`query` as check_query() returns it."""
         _check_k(k)
         if docs is not None:
             self._check_docs(docs)
@@ -269,23 +271,16 @@ def _start_embedder(folder: Path) -> OnnxEmbedder | None:
         return None  # an unreadable record: made again on first use
 
 
-def _load_current(docs: Path, folder: Path) -> files.StoredIndex | None:
+def _load_current(docs: Path, folder: Path, *, warn: bool = True) -> files.StoredIndex | None:
     build_folder = files.live_build(folder)
     if build_folder is None:
         return None
     try:
         return files.load(build_folder) if is_current(files.read_manifest(build_folder), docs) else None
     except IndexStoreError as error:
-        log.warning("%s Rebuilding.", error)
+        if warn:  # said once, on the first look
+            log.warning("%s Rebuilding.", error)
         return None
-
-
-def _check_query(query: str) -> str:
-    if not isinstance(query, str):
-        raise QueryError(f"The query must be text, not {type(query).__name__}.")
-    if not query.strip():
-        raise QueryError("The query is empty; ask a question or give some words to search for.")
-    return query.strip()[:MAX_QUERY_CHARS]
 
 
 def _check_k(k: int) -> None:

@@ -1,8 +1,10 @@
 """Build the index: documents -> units -> chunks -> vectors -> index folder."""
 
+import functools
 import logging
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -15,6 +17,7 @@ from rag.ingest.normalise import words
 from rag.ingest.paragraphs import BODY_KINDS, PARSER_VERSION, parse_document
 from rag.store import files
 from rag.store.agreed import SHINGLE, THRESHOLD, same_language
+from rag.store.checksums import verify
 from rag.store.chunking import CHUNKER_VERSION, Chunk, chunk_units, lexical_text, sentence_chunks
 from rag.store.embedding import DIMENSIONS, MODEL_ID, MODEL_SHA256
 from rag.store.encoder import Embedder, OnnxEmbedder, ensure_export
@@ -56,6 +59,21 @@ def is_current(manifest: dict, docs_dir: Path) -> bool:
     return all(manifest.get(key) == value for key, value in expected.items())
 
 
+def up_to_date(docs_dir: Path, index_dir: Path) -> bool:
+    """Whether the live build is of these documents and intact (each file the one it wrote), so a build
+    would change nothing; a damaged or unreadable build is not up to date."""
+    folder = files.live_build(index_dir)
+    if folder is None:
+        return False
+    try:
+        if not is_current(files.read_manifest(folder), docs_dir):
+            return False
+        verify(folder)
+    except IndexStoreError:
+        return False
+    return True
+
+
 def build(
     docs_dir: Path,
     index_dir: Path,
@@ -80,9 +98,11 @@ def build(
             texts[path.stem] = extracted.text
     repairer = OcrRepairer([u.text for u in units]) if repair_ocr else None
     chunks, sentences = _repaired(chunk_units(units), repairer), _repaired(sentence_chunks(units), repairer)
-    if embedder is None:  # the query path needs a sound export beside the build: (re)made here if not
-        embedder = OnnxEmbedder(ensure_export(index_dir))
-    vectors, embedded, reused = _vectors([c.text for c in chunks + sentences], index_dir, embedder, progress)
+    # Without an embedder, the export the query path needs is checked (or made) beside the build, and loaded
+    # only if there is something to embed: a process that exits while onnxruntime loads aborts.
+    load_embedder = (lambda: embedder) if embedder else functools.partial(OnnxEmbedder, ensure_export(index_dir))
+    embedded_texts = [c.text for c in chunks + sentences]
+    vectors, embedded, reused = _vectors(embedded_texts, index_dir, load_embedder, progress)
     dense, sentence_vectors = _flat_index(vectors[: len(chunks)]), _flat_index(vectors[len(chunks) :])
     lexical_texts = [lexical_text(c, units, documents) for c in chunks]
     if repairer:  # both spellings: "leT ICT gaps" matches a question about ICT and one that copies the print
@@ -124,13 +144,13 @@ def _flat_index(vectors: np.ndarray) -> faiss.Index:
     return index
 
 
-def _vectors(texts: list[str], index_dir: Path, embedder: Embedder, progress: bool):
+def _vectors(texts: list[str], index_dir: Path, load_embedder: Callable[[], Embedder], progress: bool):
     """Vectors for `texts`, embedding each distinct text once and only if the previous build did not
     already embed it with the same model; also how many were embedded and how many reused."""
     known = _previous_vectors(index_dir)
     missing = sorted({t for t in texts if t not in known})
     if missing:
-        fresh = embedder.embed(missing, progress=progress)
+        fresh = load_embedder().embed(missing, progress=progress)
         known.update(zip(missing, fresh, strict=True))
     vectors = np.stack([known[t] for t in texts]) if texts else np.zeros((0, DIMENSIONS), np.float32)
     return vectors.astype(np.float32), len(missing), len(set(texts)) - len(missing)

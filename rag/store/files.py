@@ -6,11 +6,14 @@ index/
                        sentences.jsonl and sentences.faiss (each sentence of each paragraph, embedded),
                        same_as.json (near-verbatim paragraph pairs across documents), vocabulary.json (each
                        word of the documents and how often it occurs), texts/ (text extracted from PDFs ...)
+                       checksums.json (each other file's size and sha256, and a digest of that list)
   .lock                held while a build is written, so two processes never build at once
 
-A build is written to a temporary folder, renamed, and only then published through CURRENT, so an
-interrupted build (even kill -9) leaves the previous index in place and usable. Row i of dense.faiss,
-of the lexical index and line i of chunks.jsonl are the same chunk.
+A build is written to a temporary folder, sealed (each file's checksum recorded, each file and folder flushed
+to disk), renamed, and only then published through CURRENT, so an interrupted build (even kill -9) or a full
+disk leaves the previous index in place and usable. Loading checks every file against its checksum, so a
+truncated, edited or swapped file is rebuilt, never read as if it were right. Row i of dense.faiss, of the
+lexical index and line i of chunks.jsonl are the same chunk.
 """
 
 import contextlib
@@ -29,11 +32,14 @@ import numpy as np
 from rag.errors import IndexStoreError
 from rag.ingest.folder import Document
 from rag.ingest.paragraphs import Unit
+from rag.store import checksums
+from rag.store.checksums import CHECKSUMS, fsync, seal, verify
 from rag.store.chunking import Chunk
 from rag.store.lexical import LexicalIndex
 
-FORMAT = 4  # what a build folder holds; a different format is rebuilt
+FORMAT = 5  # what a build folder holds; a different format is rebuilt (5: checksums.json)
 CURRENT = "CURRENT"
+VECTOR_FILES = (("chunks.jsonl", "dense.faiss"), ("sentences.jsonl", "sentences.faiss"))  # texts, their vectors
 
 
 @dataclass
@@ -55,24 +61,30 @@ def live_build(index_dir: Path) -> Path | None:
     """The folder CURRENT points to, or None when there is no complete build."""
     try:
         name = (index_dir / CURRENT).read_text(encoding="utf-8").strip()
-    except (FileNotFoundError, NotADirectoryError):
+    except (OSError, ValueError):  # missing, unreadable or not text: there is no live build to use
         return None
     folder = index_dir / name
-    if not name.startswith("build-") or not (folder / "manifest.json").is_file():
+    if not name.startswith("build-") or Path(name).name != name or not (folder / "manifest.json").is_file():
         return None
     return folder
 
 
 def read_manifest(build: Path) -> dict:
     try:
-        return json.loads((build / "manifest.json").read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError) as error:
+        manifest = json.loads((build / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError) as error:
         raise IndexStoreError(f"Unreadable manifest in {build}; run `rag build` to rebuild.") from error
+    if not isinstance(manifest, dict):
+        raise IndexStoreError(f"Unreadable manifest in {build}; run `rag build` to rebuild.")
+    return manifest
 
 
 def load(build: Path) -> StoredIndex:
+    manifest = read_manifest(build)
+    if manifest.get("format") != FORMAT:
+        raise IndexStoreError(f"The index in {build} has another format; run `rag build` to rebuild.")
+    verify(build)
     try:
-        manifest = read_manifest(build)
         documents = {d["id"]: _document(d) for d in _read_json(build / "documents.json")}
         units = [_unit(row) for row in _read_jsonl(build / "units.jsonl")]
         chunks = [Chunk(**row) for row in _read_jsonl(build / "chunks.jsonl")]
@@ -85,7 +97,7 @@ def load(build: Path) -> StoredIndex:
         vocabulary = _read_json(build / "vocabulary.json")
     except (OSError, ValueError, KeyError, TypeError, RuntimeError) as error:
         raise IndexStoreError(f"The index in {build} is damaged ({error}); run `rag build` to rebuild.") from error
-    if dense.ntotal != len(chunks) or sentence_vectors.ntotal != len(sentences) or manifest.get("format") != FORMAT:
+    if dense.ntotal != len(chunks) or sentence_vectors.ntotal != len(sentences):
         raise IndexStoreError(f"The index in {build} is inconsistent; run `rag build` to rebuild.")
     return StoredIndex(
         manifest, documents, units, chunks, dense, lexical, sentences, sentence_vectors, same_as, texts, vocabulary
@@ -96,43 +108,42 @@ def load_vectors(build: Path) -> dict[str, np.ndarray]:
     """Each embedded text of a build and its vector, whatever else the build holds (an older format's
     lexical index, say), so a rebuild re-embeds only texts it has not seen."""
     known: dict[str, np.ndarray] = {}
-    try:
-        for rows, vectors in (("chunks.jsonl", "dense.faiss"), ("sentences.jsonl", "sentences.faiss")):
+    for rows, vectors in VECTOR_FILES:
+        if not _sound(build, (rows, vectors)):
+            continue  # a damaged or swapped file would pair texts with other texts' vectors
+        try:
             texts = [row["text"] for row in _read_jsonl(build / rows)]
             stored = vectors_of(faiss.read_index(str(build / vectors)))
-            if len(texts) == len(stored):
-                known.update(zip(texts, stored, strict=True))
-    except (OSError, ValueError, KeyError, TypeError, RuntimeError):
-        pass  # what could be read is kept; the rest is embedded again
+        except (OSError, ValueError, KeyError, TypeError, RuntimeError):
+            continue  # what could be read is kept; the rest is embedded again
+        if len(texts) == len(stored):
+            known.update(zip(texts, stored, strict=True))
     return known
 
 
 def save(index_dir: Path, stored: StoredIndex) -> Path:
-    """Write a complete build, then publish it; returns the new build folder."""
-    index_dir.mkdir(parents=True, exist_ok=True)
+    """Write a complete build, seal it, then publish it; returns the new build folder. A failed write (a full
+    disk, say) publishes nothing and leaves no temporary folder: the previous build stays live."""
     name = f"build-{time.strftime('%Y%m%dT%H%M%S')}-{uuid.uuid4().hex[:8]}"
     temporary = index_dir / f".tmp-{name}"
-    temporary.mkdir()
+    step = "the index folder"  # what was being written, for the message when a write fails
     try:
-        _write(temporary / "manifest.json", json.dumps(stored.manifest, indent=2, ensure_ascii=False))
-        _write(temporary / "documents.json", json.dumps([asdict(d) for d in stored.documents.values()], indent=1))
-        _write(temporary / "units.jsonl", _jsonl(asdict(u) for u in stored.units))
-        _write(temporary / "chunks.jsonl", _jsonl(asdict(c) for c in stored.chunks))
-        _write(temporary / "sentences.jsonl", _jsonl(asdict(c) for c in stored.sentences))
-        _write(temporary / "same_as.json", json.dumps(stored.same_as))
-        _write(temporary / "vocabulary.json", json.dumps(stored.vocabulary, ensure_ascii=False))
-        faiss.write_index(stored.dense, str(temporary / "dense.faiss"))
-        faiss.write_index(stored.sentence_vectors, str(temporary / "sentences.faiss"))
-        stored.lexical.save(temporary / "lexical")
-        (temporary / "texts").mkdir()
-        for doc_id, text in stored.texts.items():
-            _write(temporary / "texts" / f"{doc_id}.txt", text)
-        for written in [temporary / "dense.faiss", temporary / "sentences.faiss", *(temporary / "lexical").iterdir()]:
-            _fsync(written)
+        index_dir.mkdir(parents=True, exist_ok=True)
+        temporary.mkdir()
+        for step, write in _parts(stored):
+            write(temporary / step)
+        step = CHECKSUMS
+        seal(temporary)
+        step = CURRENT
         os.rename(temporary, index_dir / name)
         _write(index_dir / f"{CURRENT}.tmp", name)
+        fsync(index_dir / f"{CURRENT}.tmp")
         os.replace(index_dir / f"{CURRENT}.tmp", index_dir / CURRENT)
-        _fsync(index_dir)
+        fsync(index_dir)  # the rename and CURRENT reach the disk together
+    except OSError as error:
+        if live_build(index_dir) != index_dir / name:  # renamed but not published: nothing to leave behind
+            shutil.rmtree(index_dir / name, ignore_errors=True)
+        raise IndexStoreError(_not_saved(index_dir, name, step, error)) from error
     finally:
         shutil.rmtree(temporary, ignore_errors=True)
     _remove_old_builds(index_dir, keep=name)
@@ -142,8 +153,12 @@ def save(index_dir: Path, stored: StoredIndex) -> Path:
 @contextlib.contextmanager
 def build_lock(index_dir: Path):
     """Hold the index folder's lock: another process building waits here until it is done."""
-    index_dir.mkdir(parents=True, exist_ok=True)
-    with (index_dir / ".lock").open("w") as handle:
+    try:
+        index_dir.mkdir(parents=True, exist_ok=True)
+        handle = (index_dir / ".lock").open("w")
+    except OSError as error:
+        raise IndexStoreError(f"Cannot use the index folder {index_dir} ({error.strerror}).") from error
+    with handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
         try:
             yield
@@ -162,19 +177,56 @@ def _remove_old_builds(index_dir: Path, keep: str) -> None:
             shutil.rmtree(folder, ignore_errors=True)
 
 
+def _parts(stored: StoredIndex) -> list:
+    """(name in the build folder, how to write it) for everything a build holds but its checksums."""
+    return [
+        ("manifest.json", lambda path: _write(path, json.dumps(stored.manifest, indent=2, ensure_ascii=False))),
+        (
+            "documents.json",
+            lambda path: _write(path, json.dumps([asdict(d) for d in stored.documents.values()], indent=1)),
+        ),
+        ("units.jsonl", lambda path: _write(path, _jsonl(asdict(u) for u in stored.units))),
+        ("chunks.jsonl", lambda path: _write(path, _jsonl(asdict(c) for c in stored.chunks))),
+        ("sentences.jsonl", lambda path: _write(path, _jsonl(asdict(c) for c in stored.sentences))),
+        ("same_as.json", lambda path: _write(path, json.dumps(stored.same_as))),
+        ("vocabulary.json", lambda path: _write(path, json.dumps(stored.vocabulary, ensure_ascii=False))),
+        ("dense.faiss", lambda path: path.write_bytes(faiss.serialize_index(stored.dense).tobytes())),
+        ("sentences.faiss", lambda path: path.write_bytes(faiss.serialize_index(stored.sentence_vectors).tobytes())),
+        ("lexical", stored.lexical.save),
+        ("texts", lambda path: _write_texts(path, stored.texts)),
+    ]
+
+
+def _write_texts(folder: Path, texts: dict[str, str]) -> None:
+    folder.mkdir()
+    for doc_id, text in texts.items():
+        _write(folder / f"{doc_id}.txt", text)
+
+
+def _not_saved(index_dir: Path, name: str, step: str, error: OSError) -> str:
+    live = live_build(index_dir)
+    if live is None:
+        after = "no index was published"
+    elif live.name == name:  # only the last flush failed
+        after = "the new index is in use, but the disk may not hold all of it"
+    else:
+        after = "the previous index is still in use"
+    reason = (error.strerror or str(error)).lower()
+    return f"Could not write the index in {index_dir}: {reason} ({step}); {after}; run `rag build` again once fixed."
+
+
+def _sound(build: Path, names: tuple[str, ...]) -> bool:
+    """Whether these files of a build are the ones it wrote; a build from before checksums is trusted."""
+    try:
+        sealed = (build / CHECKSUMS).exists() or read_manifest(build).get("format") == FORMAT
+    except IndexStoreError:
+        return False
+    return checksums.intact(build, names) if sealed else True
+
+
 def _write(path: Path, text: str) -> None:
     with path.open("w", encoding="utf-8", newline="") as handle:
         handle.write(text)
-        handle.flush()
-        os.fsync(handle.fileno())
-
-
-def _fsync(path: Path) -> None:
-    descriptor = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(descriptor)
-    finally:
-        os.close(descriptor)
 
 
 def _jsonl(rows) -> str:

@@ -6,6 +6,7 @@ only sums its terms' rows, done here with numpy, so asking needs neither bm25s n
 
 import functools
 import json
+import logging
 from pathlib import Path
 
 import numpy as np
@@ -53,6 +54,7 @@ class LexicalIndex:
     def build(cls, texts: list[str], *, stem: bool = True) -> "LexicalIndex":
         import bm25s
 
+        logging.getLogger("bm25s").setLevel(logging.WARNING)  # its import sets it to DEBUG: "Building index..."
         stop = stopwords()
         model = bm25s.BM25()
         model.index([terms(t, stop, stem=stem) or [""] for t in texts], show_progress=False)
