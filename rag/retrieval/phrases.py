@@ -9,9 +9,14 @@ SPACE = re.compile(r"\s+")
 
 
 def quoted_phrases(query: str) -> list[str]:
-    """The phrases a query puts in double quotes (straight or curly), whitespace collapsed."""
+    """The phrases a query puts in double quotes (straight or curly), whitespace collapsed, each once (a phrase
+    quoted twice, or in another case, is one phrase: one notice if no paragraph has it)."""
     phrases = (a or b for a, b in QUOTED.findall(query))
-    return [p for p in (SPACE.sub(" ", phrase).strip() for phrase in phrases) if p]
+    distinct = {}
+    for phrase in (SPACE.sub(" ", phrase).strip() for phrase in phrases):
+        if phrase:
+            distinct.setdefault(comparable(phrase), phrase)
+    return list(distinct.values())
 
 
 def comparable(text: str) -> str:

@@ -10,7 +10,7 @@ import numpy as np
 from rag.ingest.paragraphs import BODY_KINDS
 from rag.retrieval.fusion import Settings, best_per_unit, reciprocal_rank_fusion, score_fusion, top
 from rag.retrieval.language import foreign_language
-from rag.retrieval.phrases import comparable, contains, only_in_names, quoted_phrases
+from rag.retrieval.phrases import comparable, only_in_names, quoted_phrases
 from rag.retrieval.references import Reference, ReferenceResolver
 from rag.retrieval.spelling import Speller
 
@@ -124,13 +124,13 @@ class Ranker:
         if not ranking.phrases:
             return []
         searchable = [row for row in np.flatnonzero(allowed) if self._stored.units[row].kind in BODY_KINDS]
-        ranking.missing_phrases = [
-            p for p in ranking.phrases if not any(contains(self._comparable[row], p) for row in searchable)
-        ]
+        wanted = {p: comparable(p) for p in ranking.phrases}  # once, not once per paragraph
+        texts = [self._comparable[row] for row in searchable]
+        ranking.missing_phrases = [p for p, w in wanted.items() if not any(w in text for text in texts)]
         holders = [
             row
-            for row in searchable
-            if row not in pinned and all(contains(self._comparable[row], p) for p in ranking.phrases)
+            for row, text in zip(searchable, texts, strict=True)
+            if row not in pinned and all(w in text for w in wanted.values())
         ]
         # A phrase that only names something ("Working Group on Enhanced Cooperation") ranks after
         # paragraphs that use it as words, unless the question capitalises it too.
