@@ -3,11 +3,12 @@
 Nothing here searches, ranks or writes citations: it renders what `rag` returns.
 """
 
-import html
 import logging
 import os
+import sys
 from collections.abc import Callable
 from pathlib import Path
+from urllib.parse import quote
 
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")  # no calls home from a machine that may be offline
 
@@ -18,8 +19,10 @@ from fastapi.responses import FileResponse, HTMLResponse  # noqa: E402
 from rag import Index, QueryError  # noqa: E402
 from rag.retrieval import notices  # noqa: E402
 from rag.retrieval.conversation import is_follow_up, search_query  # noqa: E402
-from ui.render import answer_html, examples_html, notice_html, question_html  # noqa: E402
-from ui.viewer import not_found_page, source_page  # noqa: E402
+from rag.retrieval.query import readable  # noqa: E402
+from ui.render import answer_html, examples_html, name_html, notice_html, question_html  # noqa: E402
+from ui.security import CHAT_POLICY, SecurityHeaders, inside, is_loopback  # noqa: E402
+from ui.viewer import HEADERS, not_found_page, source_page  # noqa: E402
 
 log = logging.getLogger(__name__)
 
@@ -74,7 +77,8 @@ def build_app(index: Index) -> gr.Blocks:
     documents = [(_choice_label(d), d.id) for d in sorted(index.documents, key=lambda d: d.id)]
 
     def respond(question, history, chosen, k, previous):
-        if not question or not question.strip():
+        question = readable(question or "")  # a lone surrogate from the browser would break the echo
+        if not question.strip():
             return history, "", previous
         notes = []
         if len(question) > MAX_QUESTION_CHARS:  # said, never silently: a paste can be long
@@ -99,14 +103,14 @@ def build_app(index: Index) -> gr.Blocks:
         try:
             return [p.to_dict() for p in index.search(question, k=k, docs=documents)]
         except QueryError as error:
-            raise gr.Error(str(error)) from error
+            raise gr.Error(str(error), print_exception=False) from error  # the caller's mistake: no traceback
 
     def answer(question: str, k: int = 5, documents: list[str] | None = None) -> dict:
         """The answer to `question` as JSON: whether the documents answer it, and the passages (weak when not)."""
         try:
             return index.answer(question, k=k, docs=documents).to_dict()
         except QueryError as error:
-            raise gr.Error(str(error)) from error
+            raise gr.Error(str(error), print_exception=False) from error  # the caller's mistake: no traceback
 
     with gr.Blocks(title="WSIS RAG") as app:
         gr.HTML(
@@ -123,6 +127,7 @@ def build_app(index: Index) -> gr.Blocks:
                     buttons=[],
                     feedback_options=None,
                     placeholder="The answers will be quotes from the documents, with their citations.",
+                    latex_delimiters=[],  # quotes are verbatim: "$$" in a document is text, not a formula
                 )
                 question = gr.Textbox(
                     show_label=False,
@@ -153,7 +158,7 @@ def _choice_label(document) -> str:
 
 def _source_links(index: Index) -> str:
     links = (
-        f'<a href="/source/{html.escape(d.id)}" target="_blank">{html.escape(d.short_name)}</a>'
+        f'<a href="/source/{quote(d.id, safe="")}" target="_blank">{name_html(d.short_name)}</a>'
         for d in sorted(index.documents, key=lambda d: d.id)
     )
     return "Read the documents: " + " · ".join(links)
@@ -164,29 +169,40 @@ def create_server(index: Index) -> FastAPI:
     server = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
     known = {d.id for d in index.documents}
 
+    def not_found() -> HTMLResponse:
+        return HTMLResponse(not_found_page(), status_code=404, headers=HEADERS)
+
     @server.get("/source/{doc_id}", response_class=HTMLResponse)
     def source(doc_id: str) -> HTMLResponse:
         if doc_id not in known:  # only known ids, looked up in memory: no path ever reaches the disk
-            return HTMLResponse(not_found_page(), status_code=404)
-        return HTMLResponse(source_page(index.document(doc_id), index.units(doc_id), index.same_language(doc_id)))
+            return not_found()
+        page = source_page(index.document(doc_id), index.units(doc_id), index.same_language(doc_id))
+        return HTMLResponse(page, headers=HEADERS)
 
     @server.get("/original/{doc_id}", response_model=None)
     def original(doc_id: str) -> FileResponse | HTMLResponse:
         """The published PDF of an indexed document (the viewer opens it at "#page=N"); nothing else."""
         if doc_id not in known or index.document(doc_id).format != "pdf":
-            return HTMLResponse(not_found_page(), status_code=404)
+            return not_found()
         path = index.original(doc_id)
-        if not path.is_file():
-            return HTMLResponse(not_found_page(), status_code=404)
-        return FileResponse(path, media_type="application/pdf", content_disposition_type="inline")
+        if not inside(path, path.parent):  # a link out of the documents folder, made before or after the build
+            return not_found()
+        # the browser's PDF viewer is a plugin that the chat's policy would block: this response sets its own
+        headers = {"Content-Security-Policy": "frame-ancestors 'self'"}
+        return FileResponse(path, media_type="application/pdf", content_disposition_type="inline", headers=headers)
 
     @server.get("/original/{anything:path}", response_class=HTMLResponse)
     def original_not_found(anything: str) -> HTMLResponse:
-        return HTMLResponse(not_found_page(), status_code=404)
+        return not_found()
 
     @server.get("/source/{anything:path}", response_class=HTMLResponse)
     def source_not_found(anything: str) -> HTMLResponse:
-        return HTMLResponse(not_found_page(), status_code=404)
+        return not_found()
+
+    @server.post("/gradio_api/upload", response_class=HTMLResponse)
+    def no_upload() -> HTMLResponse:
+        """The chat takes no files, and Gradio's own route would store any number of any size."""
+        return not_found()
 
     theme = gr.themes.Default(
         primary_hue="blue",
@@ -194,6 +210,7 @@ def create_server(index: Index) -> FastAPI:
         font=SYSTEM_FONTS,  # system fonts: the page loads nothing from outside this server
         font_mono=["ui-monospace", "Menlo", "Consolas", "monospace"],
     )
+    server.add_middleware(SecurityHeaders, policy=CHAT_POLICY)
     return gr.mount_gradio_app(
         server,
         build_app(index),
@@ -214,6 +231,8 @@ def serve(index: Index, host: str = "127.0.0.1", port: int = 7860) -> None:
 
     index.embedder.embed(["warm up"])  # the model is ready before the address is printed
     threading.Thread(target=index.warm_up, name="warm-up", daemon=True).start()  # word lists: not worth waiting
+    if not is_loopback(host):
+        print(f"Warning: listening on {host}: the chat is reachable from other machines.", file=sys.stderr, flush=True)
     print(f"WSIS RAG is running at http://{host}:{port}/  (Ctrl+C to stop)", flush=True)
     uvicorn.run(create_server(index), host=host, port=port, log_level="warning")
 

@@ -19,6 +19,10 @@ MARKDOWN_LINK = re.compile(r"\[([^\]]+)\]\(((?:[^()\s]|\([^()\s]*\))*)\)")  # ta
 AUTOLINK = re.compile(r"&lt;(https?://[^\s&]+)&gt;")
 ESCAPED_PUNCTUATION = re.compile(r"\\([\\_*\[\]()#])")
 SAFE_URL = re.compile(r"^https?://", re.IGNORECASE)
+# Controls that reorder the text after them (overrides, embeddings, isolates, marks): a name holding one is
+# set in <bdi>, so it cannot turn around the citation or the app's words beside it.
+BIDI_CONTROLS = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+BLANK_LINE_AHEAD = re.compile(r"(?:\r\n?|\n)(?=[^\S\r\n]*[\r\n])")  # a line end that a blank line follows
 
 
 def inline(text: str) -> str:
@@ -29,6 +33,19 @@ def inline(text: str) -> str:
     out = MARKDOWN_LINK.sub(_link, out)
     out = AUTOLINK.sub(lambda m: _anchor(m[1], m[1]), out)
     return ESCAPED_PUNCTUATION.sub(r"\1", out)
+
+
+def name_html(text: str) -> str:
+    """A document's name or a citation, escaped, and isolated when it holds bidi controls."""
+    escaped = html.escape(text)
+    return f"<bdi>{escaped}</bdi>" if BIDI_CONTROLS.search(text) else escaped
+
+
+def no_blank_line(markup: str) -> str:
+    """The chat reads a message as markdown, where a blank line ends the HTML block and lets markdown render
+    what follows (an image fetched from anywhere). A line end before a blank line, from a question or a file
+    name, becomes a character reference: the same text, with no blank line."""
+    return BLANK_LINE_AHEAD.sub(lambda end: end[0].replace("\r", "&#13;").replace("\n", "&#10;"), markup)
 
 
 def _link(match: re.Match) -> str:
@@ -66,7 +83,7 @@ def passage_html(passage: Passage) -> str:
     return (
         f'<figure class="wsis-passage"><blockquote class="wsis-quote">{body}</blockquote>'
         f'<figcaption class="wsis-cite"><span class="wsis-line"><a class="wsis-source" '
-        f'href="{html.escape(passage.url)}" target="_blank" rel="noopener">{html.escape(passage.citation)}</a>'
+        f'href="{html.escape(passage.url)}" target="_blank" rel="noopener">{name_html(passage.citation)}</a>'
         f"{_original_link(passage)}</span>"
         '<span class="wsis-actions"><button class="wsis-copy" type="button" '
         'title="Copy the quote with its short citation">Copy</button><button class="wsis-copy wsis-copy-full" '
@@ -80,8 +97,7 @@ def _context_html(passage: Passage) -> str:
     """The section path, beside the citation and not part of it: one line on screen, whole in the tooltip."""
     if not passage.section:
         return ""
-    path = html.escape(passage.section)
-    return f'<span class="wsis-context" title="{path}">{path}</span>'
+    return f'<span class="wsis-context" title="{html.escape(passage.section)}">{name_html(passage.section)}</span>'
 
 
 def _footnotes_html(passage: Passage) -> str:
@@ -107,7 +123,7 @@ def same_language_html(twins: tuple[SameAs, ...]) -> str:
     if not twins:
         return ""
     links = ", ".join(
-        f'<a href="{html.escape(t.url)}" target="_blank" rel="noopener">{html.escape(t.citation)}</a>' for t in twins
+        f'<a href="{html.escape(t.url)}" target="_blank" rel="noopener">{name_html(t.citation)}</a>' for t in twins
     )
     return f'<p class="wsis-same">Same language in: {links}</p>'
 
@@ -129,7 +145,7 @@ def answer_html(answer: Answer, notes: tuple[str, ...] = ()) -> str:
         items = "".join(passage_html(p) for p in passages)
         opened = " open" if answer.notices else ""  # shown, not folded, when the notice says why
         weak = f'<details class="wsis-weak"{opened}><summary>{WEAK_MATCHES}</summary>{items}</details>' if items else ""
-        return f'<div class="wsis-answer">{said}{weak}</div>'
+        return no_blank_line(f'<div class="wsis-answer">{said}{weak}</div>')
     first = [p for p in passages if p.match]
     rest = [p for p in passages if not p.match]
     if not first:
@@ -140,16 +156,16 @@ def answer_html(answer: Answer, notes: tuple[str, ...] = ()) -> str:
         if rest:
             body += f'<p class="wsis-count wsis-related">{notices.related(len(rest))}</p>'
             body += "".join(passage_html(p) for p in rest)
-    return f'<div class="wsis-answer">{said}{body}</div>'
+    return no_blank_line(f'<div class="wsis-answer">{said}{body}</div>')
 
 
 def notice_html(message: str) -> str:
-    return f'<div class="wsis-answer"><p class="wsis-notice">{html.escape(message)}</p></div>'
+    return no_blank_line(f'<div class="wsis-answer"><p class="wsis-notice">{html.escape(message)}</p></div>')
 
 
 def question_html(question: str) -> str:
     """A user's question, shown exactly as typed and never interpreted as markup."""
-    return f'<div class="wsis-question">{html.escape(question)}</div>'
+    return no_blank_line(f'<div class="wsis-question">{html.escape(question)}</div>')
 
 
 def examples_html(examples: list[str]) -> str:

@@ -2,21 +2,29 @@
 
 import html
 from pathlib import Path
+from urllib.parse import quote
 
 from rag.citations import anchor
 from rag.ingest.folder import Document
 from rag.ingest.paragraphs import Unit, heading_title
 from rag.passage import SameAs
-from ui.render import inline, same_language_html
+from ui.render import inline, name_html, same_language_html
 
 STYLE = (Path(__file__).parent / "viewer.css").read_text(encoding="utf-8")
+# The page is text and its own stylesheet: no script runs in it and nothing loads, whatever a document holds.
+HEADERS = {
+    "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; base-uri 'none'; "
+    "form-action 'none'; frame-ancestors 'self'",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+}
 
 
 def source_page(document: Document, units: list[Unit], twins: dict[str, tuple[SameAs, ...]]) -> str:
     """The document page; the paragraph named in the URL's fragment is highlighted by CSS (:target)."""
-    facts = " · ".join(html.escape(f) for f in (document.kind, document.date, document.symbol) if f)
+    facts = " · ".join(name_html(f) for f in (document.kind, document.date, document.symbol) if f)
     if document.format == "pdf":
-        facts += f' · <a href="/original/{html.escape(document.id)}" target="_blank" rel="noopener">original PDF</a>'
+        facts += f' · <a href="/original/{quote(document.id, safe="")}" target="_blank" rel="noopener">original PDF</a>'
 
     body = "".join(_unit_html(u, twins.get(u.label, ())) for u in units if u.kind != "markup")
     return _page(

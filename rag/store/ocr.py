@@ -28,6 +28,7 @@ KNOWN = 2  # a repair must be a word the corpus uses at least this often
 RARE = 2  # a word used at most this often, and not an English word, is a suspect
 RUN_TOGETHER = frozenset("of to in on at by the and for".split())  # "ofthe", "ofWSIS", "tothe"
 LETTERS = "abcdefghijklmnopqrstuvwxyz"
+LONGEST_WORD = 40  # past this a token is no misread word; its candidates would grow with the cube of its length
 
 
 class OcrRepairer:
@@ -42,7 +43,7 @@ class OcrRepairer:
     def repair(self, token: str) -> str | None:
         """The word a damaged token stands for, in its usual spelling, or None when it looks fine."""
         lower = token.lower()
-        if len(lower) < 3 or not self._suspect(token, lower):
+        if not 3 <= len(lower) <= LONGEST_WORD or not self._suspect(token, lower):
             return None
         if any(c.isdigit() for c in token):
             fixed = token.translate(DIGIT_LOOKALIKES)
