@@ -7,7 +7,7 @@ from pathlib import Path
 
 from rag.evaluation.metrics import ConfigResult, Hit, Response, Retriever, evaluate
 from rag.evaluation.questions import Question
-from rag.ingest.folder import document_files, read_text
+from rag.ingest.folder import read_documents
 from rag.retrieval.fusion import DEFAULT, Settings
 from rag.retrieval.index import Index
 from rag.store.build import build
@@ -84,7 +84,7 @@ def _retriever(name: str, index: Index, docs_dir: Path, scratch: Path) -> Retrie
     if name == "baseline":
         from rag.evaluation.baseline import TutorialBaseline
 
-        texts = {path.stem: read_text(path) for path in document_files(docs_dir)}
+        texts = {path.stem: extracted.text for path, extracted in read_documents(docs_dir)[0].items()}  # as indexed
         return TutorialBaseline(texts, index.embedder)
     if name in BUILD_ABLATIONS:  # an index built differently, in a scratch folder
         report = build(docs_dir, scratch, embedder=index.embedder, **BUILD_ABLATIONS[name])

@@ -47,9 +47,12 @@ def embeddings(model: Path | None = None):
 def load_documents(docs_dir: Path) -> list:
     from langchain_core.documents import Document
 
-    from rag.ingest.folder import document_files, read_text
+    from rag.ingest.folder import read_documents
 
-    return [Document(page_content=read_text(path), metadata={"source": path.stem}) for path in document_files(docs_dir)]
+    readable = read_documents(docs_dir)[0]  # the files the index reads: a bad one is skipped here too
+    return [
+        Document(page_content=extracted.text, metadata={"source": path.stem}) for path, extracted in readable.items()
+    ]
 
 
 def split(documents: list) -> list:
