@@ -115,7 +115,7 @@ def _build(args) -> int:
         return _skipped(manifest.get("skipped", {}), args.strict)
     print(f"Building the index of {docs} in {folder} ...", file=sys.stderr)
     with files.build_lock(folder):
-        report = build(docs, folder, progress=sys.stderr.isatty())
+        report = build(docs, folder, progress=True)  # a bar on a terminal, else a line every 30 s
     documents = f"{report.documents} document" + ("" if report.documents == 1 else "s")
     print(
         f"Indexed {documents}: {report.units} units, {report.chunks} chunks, {report.sentences} sentences "
@@ -137,7 +137,7 @@ def _skipped(skipped: dict[str, str], strict: bool) -> int:
 
 
 def _ask(args) -> int:
-    index = Index.open(args.docs, args.index, progress=sys.stderr.isatty())
+    index = Index.open(args.docs, args.index, progress=True)  # a bar on a terminal, else a line every 30 s
     answer = index.answer(args.question, k=args.k, docs=args.doc)
     if args.json:
         print(json.dumps([p.to_dict() for p in answer.passages], indent=2, ensure_ascii=False))
@@ -163,7 +163,7 @@ def _eval(args) -> int:
     except (OSError, ValueError) as error:
         raise QueryError(f"Cannot read the questions: {error}") from error
     names = {"all": experiments.MAIN, "ablations": experiments.CONFIGS}.get(args.retriever, [args.retriever])
-    index = Index.open(args.docs, args.index, progress=sys.stderr.isatty())
+    index = Index.open(args.docs, args.index, progress=True)  # a bar on a terminal, else a line every 30 s
     if args.calibrate:
         fitted = experiments.calibrate_abstention(index, questions)
         print(", ".join(f"{name} {value:.3f}" for name, value in fitted.items()))
@@ -180,7 +180,7 @@ def _eval(args) -> int:
 
 def _serve(args) -> int:
     print("Loading the index (it is built first if missing or stale) ...", file=sys.stderr, flush=True)
-    index = Index.open(args.docs, args.index, progress=sys.stderr.isatty())
+    index = Index.open(args.docs, args.index, progress=True)  # a bar on a terminal, else a line every 30 s
     from ui.app import serve  # the web stack loads only for this command, while the model loads in the background
 
     serve(index, host=args.host, port=args.port)

@@ -173,6 +173,40 @@ def test_document_filter_restricts_results(page, app_url):
     assert len(citations) == 5 and all(c.startswith("A/RES/70/125") for c in citations)
 
 
+ISLANDS = [f"island{n:02d}" for n in range(1, 16)]  # more documents than check boxes are offered for
+
+
+@pytest.fixture(scope="module")
+def many_url(tmp_path_factory, embedder):
+    documents = {
+        f"{name}.md": f"# Fisheries of {name}\n\n1. The boats of {name} land tuna and reef fish at the harbour.\n\n"
+        f"2. The {name} cooperative sells the catch at the market each morning.\n"
+        for name in ISLANDS
+    }
+    docs = write_docs(tmp_path_factory.mktemp("many") / "docs", documents)
+    url, stop = start_in_background(Index.open(docs, docs.parent / "index", embedder=embedder))
+    yield url
+    stop()
+
+
+def test_many_documents_are_chosen_in_a_searchable_list_and_none_chosen_is_all(page, many_url):
+    ask(page, many_url, "Where do the boats land tuna?")
+    everywhere = {c.split(",")[0] for c in page.locator(".wsis-source").all_inner_texts()}
+    assert len(everywhere) == 5  # nothing chosen: every document searched
+    assert page.locator("#wsis-documents input[type=checkbox]").count() == 0
+    field = page.locator("#wsis-documents input").first
+    field.click()
+    field.fill("island07")
+    options = page.get_by_role("option")
+    assert options.all_inner_texts() == ["Fisheries of island07"]  # the list filters as one types
+    options.first.click()
+    page.fill("#wsis-question textarea", "Where do the boats land tuna?")
+    page.keyboard.press("Enter")
+    page.wait_for_function("document.querySelectorAll('#wsis-chat .wsis-answer').length === 2")
+    latest = page.locator(".wsis-answer").last.locator(".wsis-source").all_inner_texts()
+    assert latest and all(c.startswith("Fisheries of island07") for c in latest)
+
+
 def test_unknown_documents_and_path_tricks_get_404(page, app_url):
     for path in (
         "/source/nope",

@@ -29,6 +29,7 @@ log = logging.getLogger(__name__)
 HERE = Path(__file__).parent
 NO_DOCUMENTS = "Choose at least one document to search."
 MAX_QUESTION_CHARS = 2000
+MAX_CHECKBOXES = 12  # more documents than this are chosen in a searchable list, and none chosen means all
 # Copy and example buttons work through delegated listeners: the page's HTML carries no scripts or handlers.
 COPY_SCRIPT = """<script>
 document.addEventListener("click", (event) => {
@@ -74,7 +75,8 @@ SYSTEM_FONTS = ["system-ui", "-apple-system", "Segoe UI", "Roboto", "Helvetica N
 
 def build_app(index: Index) -> gr.Blocks:
     """The chat UI over `index`."""
-    documents = [(_choice_label(d), d.id) for d in sorted(index.documents, key=lambda d: d.id)]
+    listed = len(index.documents) > MAX_CHECKBOXES
+    documents = [(_choice_label(d, with_title=listed), d.id) for d in sorted(index.documents, key=lambda d: d.id)]
 
     def respond(question, history, chosen, k, previous):
         question = readable(question or "")  # a lone surrogate from the browser would break the echo
@@ -87,7 +89,9 @@ def build_app(index: Index) -> gr.Blocks:
         searched = search_query(question, previous)
         if searched != question.strip():
             notes.append(notices.follow_up(previous))
-        if not chosen:
+        if listed and not chosen:
+            chosen = None  # the searchable list: nothing chosen is every document
+        if chosen is not None and not chosen:
             reply = notice_html(NO_DOCUMENTS)
         else:
             try:
@@ -137,11 +141,22 @@ def build_app(index: Index) -> gr.Blocks:
                 )
                 gr.HTML(examples_html(index.example_questions()))  # plain buttons: each example reads in full
             with gr.Column(scale=1, min_width=240):
-                chosen = gr.CheckboxGroup(
-                    documents, value=[d for _, d in documents], label="Search in", elem_id="wsis-documents"
-                )
+                if listed:  # a thousand check boxes are no filter: a list searched by symbol or title
+                    chosen = gr.Dropdown(
+                        documents,
+                        value=[],
+                        multiselect=True,
+                        filterable=True,
+                        label=f"Search in: all {len(documents):,} documents, or type a symbol or title to choose",
+                        elem_id="wsis-documents",
+                    )
+                else:
+                    chosen = gr.CheckboxGroup(
+                        documents, value=[d for _, d in documents], label="Search in", elem_id="wsis-documents"
+                    )
                 k = gr.Slider(1, 10, value=5, step=1, label="Passages per answer", elem_id="wsis-k")
-                gr.HTML('<p class="wsis-sources">' + _source_links(index) + "</p>")
+                if not listed:  # with more, each citation links to its document
+                    gr.HTML('<p class="wsis-sources">' + _source_links(index) + "</p>")
         previous = gr.State(None)
         question.submit(
             respond, [question, chat, chosen, k, previous], [chat, question, previous], api_visibility="private"
@@ -151,9 +166,13 @@ def build_app(index: Index) -> gr.Blocks:
     return app
 
 
-def _choice_label(document) -> str:
+def _choice_label(document, *, with_title: bool = False) -> str:
+    """ "A/RES/70/125 (2015)"; with its title when the name is a symbol, so a long list can be searched by either."""
     year = document.date[:4]
-    return f"{document.short_name} ({year})" if year and year not in document.short_name else document.short_name
+    label = f"{document.short_name} ({year})" if year and year not in document.short_name else document.short_name
+    if with_title and document.symbol and document.title and document.title != document.short_name:
+        label += f" · {document.title[:90]}"
+    return label
 
 
 def _source_links(index: Index) -> str:

@@ -2,6 +2,7 @@
 
 import functools
 import logging
+import random
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -23,8 +24,12 @@ from rag.store.embedding import DIMENSIONS, MODEL_ID, MODEL_SHA256
 from rag.store.encoder import Embedder, OnnxEmbedder, ensure_export
 from rag.store.lexical import LEXICAL_VERSION, LexicalIndex
 from rag.store.ocr import OcrRepairer
+from rag.store.progress import Meter
+from rag.store.vector_cache import VectorCache, text_digest
 
 log = logging.getLogger(__name__)
+
+EMBED_BATCH = 2048  # texts embedded, then kept on disk, at a time: what a stopped build can lose at most
 
 
 @dataclass(frozen=True)
@@ -34,7 +39,7 @@ class BuildReport:
     chunks: int
     sentences: int
     embedded: int  # distinct texts (chunks and sentences) embedded now
-    reused: int  # distinct texts whose vectors came from the previous build
+    reused: int  # distinct texts whose vectors came from the previous build or an interrupted one
     seconds: float
     folder: Path
     skipped: dict[str, str]  # file name -> why it could not be read
@@ -90,12 +95,15 @@ def build(
     catalog = read_catalog(docs_dir)
     readable, skipped = read_documents(docs_dir)
     documents, units, texts = {}, [], {}
+    meter = Meter("Parsing", len(readable), "documents", enabled=progress)
     for path, extracted in readable.items():
         doc_units, masthead = parse_document(path.stem, extracted.text)
         documents[path.stem] = describe(path, extracted, doc_units, catalog.get(path.stem, {}), masthead)
         units.extend(doc_units)
         if extracted.stored:  # a PDF's, Word file's or web page's text: quotes and spans point into it
             texts[path.stem] = extracted.text
+        meter.advance(1, f"{len(units):,} units")
+    meter.close()
     repairer = OcrRepairer([u.text for u in units]) if repair_ocr else None
     chunks, sentences = _repaired(chunk_units(units), repairer), _repaired(sentence_chunks(units), repairer)
     # Without an embedder, the export the query path needs is checked (or made) beside the build, and loaded
@@ -117,6 +125,7 @@ def build(
         manifest, documents, units, chunks, dense, lexical, sentences, sentence_vectors, same_as, texts, vocabulary
     )
     folder = files.save(index_dir, stored)
+    VectorCache(index_dir).clear()  # the new build holds the vectors the cache kept for a resumed build
     seconds = time.perf_counter() - began
     log.info(
         "Built %s: %d documents, %d units, %d chunks in %.1f s",
@@ -145,13 +154,28 @@ def _flat_index(vectors: np.ndarray) -> faiss.Index:
 
 
 def _vectors(texts: list[str], index_dir: Path, load_embedder: Callable[[], Embedder], progress: bool):
-    """Vectors for `texts`, embedding each distinct text once and only if the previous build did not
-    already embed it with the same model; also how many were embedded and how many reused."""
+    """Vectors for `texts`, embedding each distinct text once and only if neither the previous build nor an
+    interrupted one already embedded it with the same model; also how many were embedded and how many
+    reused. Fresh vectors are kept on disk a batch at a time, so a build stopped part way resumes."""
     known = _previous_vectors(index_dir)
-    missing = sorted({t for t in texts if t not in known})
+    cache = VectorCache(index_dir)
+    cached = cache.load()
+    for text in set(texts) - known.keys():
+        if (vector := cached.get(text_digest(text))) is not None:
+            known[text] = vector
+    del cached
+    missing = sorted(set(texts) - known.keys())
+    random.Random(0).shuffle(missing)  # even batches: the rate, and so the time left, holds across the run
     if missing:
-        fresh = load_embedder().embed(missing, progress=progress)
-        known.update(zip(missing, fresh, strict=True))
+        embedder = load_embedder()
+        meter = Meter("Embedding", len(missing), "texts", enabled=progress)
+        for start in range(0, len(missing), EMBED_BATCH):
+            batch = missing[start : start + EMBED_BATCH]
+            fresh = embedder.embed(batch)
+            cache.add(batch, fresh)
+            known.update(zip(batch, fresh, strict=True))
+            meter.advance(len(batch))
+        meter.close()
     vectors = np.stack([known[t] for t in texts]) if texts else np.zeros((0, DIMENSIONS), np.float32)
     return vectors.astype(np.float32), len(missing), len(set(texts)) - len(missing)
 
