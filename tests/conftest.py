@@ -35,6 +35,19 @@ def seed_index(embedder) -> Index:
     return Index.open(SEEDS, os.environ["RAG_INDEX"], embedder=embedder)  # also what rag.search() opens
 
 
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's Chromium through Playwright, for the browser tests (each module skips it when it is missing)."""
+    from playwright.sync_api import sync_playwright
+
+    from ui.browser import launch
+
+    with sync_playwright() as playwright:
+        browser = launch(playwright)
+        yield browser
+        browser.close()
+
+
 def write_docs(folder: Path, documents: dict[str, str]) -> Path:
     """A small documents folder for a test."""
     folder.mkdir(parents=True, exist_ok=True)

@@ -26,7 +26,7 @@ from rag import Index
 from rag.retrieval.query import readable
 from rag.store.encoder import export_folder
 from ui.app import start_in_background
-from ui.browser import chromium_available, launch
+from ui.browser import chromium_available
 
 ARTIFACTS = Path(__file__).parent / "artifacts"
 FIXTURES = Path(__file__).parent / "fixtures" / "undocs"
@@ -151,16 +151,6 @@ def hostile(tmp_path_factory, embedder):
     url, stop = start_in_background(index)
     yield url, index, phrases
     stop()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = launch(playwright)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture

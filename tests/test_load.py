@@ -8,8 +8,6 @@ import signal
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
@@ -18,7 +16,7 @@ import pytest
 from conftest import SEEDS
 
 from rag import Index
-from rag.evaluation.timing import free_port, percentile, tree_rss_mib
+from rag.evaluation.timing import answers_200, free_port, percentile, tree_rss_mib
 from rag.retrieval.conversation import is_follow_up
 from ui.browser import chromium_available, launch
 
@@ -106,21 +104,13 @@ def serving(log: Path):
     running = {"url": url, "pid": server.pid}
     try:
         deadline = time.monotonic() + TIMEOUT
-        while not _answers(url):
+        while not answers_200(url):
             if server.poll() is not None or time.monotonic() > deadline:
                 pytest.fail(f"rag serve did not come up (exit code {server.poll()}): {log.read_text()[-2000:]}")
             time.sleep(0.1)
         yield running
     finally:
         running["stopped_by"] = _stop(server)
-
-
-def _answers(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(url, timeout=5) as response:
-            return response.status == 200
-    except (urllib.error.URLError, ConnectionError, TimeoutError):
-        return False
 
 
 def _stop(server: subprocess.Popen) -> str:

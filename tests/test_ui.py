@@ -9,7 +9,7 @@ from conftest import write_docs
 
 from rag import Index
 from ui.app import start_in_background
-from ui.browser import chromium_available, launch
+from ui.browser import chromium_available
 
 pytestmark = [
     pytest.mark.slow,
@@ -39,16 +39,6 @@ def hostile_url(tmp_path_factory, embedder):
     url, stop = start_in_background(Index.open(docs, docs.parent / "index", embedder=embedder))
     yield url
     stop()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = launch(playwright)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture

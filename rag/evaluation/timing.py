@@ -107,7 +107,7 @@ def measure_server(
     threading.Thread(target=_read_lines, args=(server, url, output, printed), daemon=True).start()
     try:
         address_s = _wait(lambda: printed.is_set(), server, began, output) - began
-        ready_s = _wait(lambda: _answers(url), server, began, output) - began
+        ready_s = _wait(lambda: answers_200(url), server, began, output) - began
         run = ServerRun(address_s, ready_s)
         if ask and questions:
             _ask_all(url, ask, questions, run)
@@ -135,7 +135,8 @@ def _wait(condition: Callable[[], bool], server: subprocess.Popen, began: float,
     return time.perf_counter()
 
 
-def _answers(url: str) -> bool:
+def answers_200(url: str) -> bool:
+    """Whether GET `url` answers 200 now (a server that is not up yet does not)."""
     try:
         with urllib.request.urlopen(url, timeout=5) as response:
             return response.status == 200
