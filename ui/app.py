@@ -89,13 +89,11 @@ def build_app(index: Index) -> gr.Blocks:
         searched = search_query(question, previous)
         if searched != question.strip():
             notes.append(notices.follow_up(previous))
-        if listed and not chosen:
-            chosen = None  # the searchable list: nothing chosen is every document
-        if chosen is not None and not chosen:
+        if not chosen and not listed:
             reply = notice_html(NO_DOCUMENTS)
         else:
-            try:
-                reply = answer_html(index.answer(searched, k=int(k), docs=chosen), tuple(notes))
+            try:  # in the searchable list, nothing chosen is every document
+                reply = answer_html(index.answer(searched, k=int(k), docs=chosen or None), tuple(notes))
             except QueryError as error:
                 reply = notice_html(str(error))
         history = [*history, {"role": "user", "content": question_html(question)}]

@@ -160,11 +160,13 @@ def _vectors(texts: list[str], index_dir: Path, load_embedder: Callable[[], Embe
     known = _previous_vectors(index_dir)
     cache = VectorCache(index_dir)
     cached = cache.load()
-    for text in set(texts) - known.keys():
+    missing = []
+    for text in sorted(set(texts) - known.keys()):
         if (vector := cached.get(text_digest(text))) is not None:
             known[text] = vector
+        else:
+            missing.append(text)
     del cached
-    missing = sorted(set(texts) - known.keys())
     random.Random(0).shuffle(missing)  # even batches: the rate, and so the time left, holds across the run
     if missing:
         embedder = load_embedder()

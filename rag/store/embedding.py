@@ -83,14 +83,14 @@ class SentenceTransformerEmbedder:
         self.model.max_seq_length = WINDOW
         self._lock = threading.Lock()  # the fast tokenizer is not safe under concurrent calls
 
-    def embed(self, texts: list[str], *, batch_size: int = 32, progress: bool = False) -> np.ndarray:
+    def embed(self, texts: list[str], *, batch_size: int = 32) -> np.ndarray:
         with self._lock:
             vectors = self.model.encode(
                 texts,
                 batch_size=batch_size,
                 normalize_embeddings=True,
                 convert_to_numpy=True,
-                show_progress_bar=progress,
+                show_progress_bar=False,
             )
         return np.asarray(vectors, dtype=np.float32).reshape(len(texts), DIMENSIONS)
 

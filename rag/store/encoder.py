@@ -52,7 +52,7 @@ PROBES = (
 class Embedder(Protocol):
     """Anything that turns texts into unit-length vectors of the model (the export, or the model itself)."""
 
-    def embed(self, texts: list[str], *, batch_size: int = 32, progress: bool = False) -> np.ndarray: ...
+    def embed(self, texts: list[str], *, batch_size: int = 32) -> np.ndarray: ...
 
 
 def export_folder(index_dir: Path) -> Path:
@@ -73,16 +73,11 @@ class OnnxEmbedder:
         self._loading.start()
         atexit.register(self._loading.join)  # onnxruntime aborts the process if it exits mid-load
 
-    def embed(self, texts: list[str], *, batch_size: int = BATCH, progress: bool = False) -> np.ndarray:
+    def embed(self, texts: list[str], *, batch_size: int = BATCH) -> np.ndarray:
         self.wait()
         vectors = np.zeros((len(texts), DIMENSIONS), np.float32)
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))  # similar lengths pad less
-        batches = [order[i : i + batch_size] for i in range(0, len(order), batch_size)]
-        if progress:
-            from tqdm import tqdm
-
-            batches = tqdm(batches, desc="Embedding", unit="batch")
-        for batch in batches:
+        for batch in (order[i : i + batch_size] for i in range(0, len(order), batch_size)):
             vectors[batch] = self._embed_batch([texts[i] for i in batch])
         return vectors
 
