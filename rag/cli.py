@@ -14,7 +14,7 @@ from rag.evaluation.experiments import CONFIGS
 from rag.passage import Passage
 from rag.retrieval import notices
 from rag.retrieval.index import PROJECT_ROOT, Index, default_docs_dir, default_index_dir
-from rag.store import files
+from rag.store import dense, files
 from rag.store.build import build, up_to_date
 from rag.store.encoder import ensure_export
 
@@ -50,6 +50,12 @@ def _parser() -> argparse.ArgumentParser:
     build_cmd.add_argument("--force", action="store_true", help="rebuild even when the index is up to date")
     build_cmd.add_argument(
         "--strict", action="store_true", help="exit with 1 when a file was skipped (for CI pipelines)"
+    )
+    build_cmd.add_argument(
+        "--dense-index",
+        choices=["auto", "flat", "hnsw"],
+        default="auto",
+        help=f"FAISS index: exact (flat), approximate (hnsw), or auto: flat up to {dense.FLAT_UP_TO:,} vectors",
     )
     build_cmd.set_defaults(run=_build)
 
@@ -108,20 +114,28 @@ def _add_folders(command: argparse.ArgumentParser) -> None:
 def _build(args) -> int:
     docs = args.docs or default_docs_dir()
     folder = args.index or default_index_dir()
-    if not args.force and up_to_date(docs, folder):
+    if not args.force and up_to_date(docs, folder) and _has_dense_index(folder, args.dense_index):
         ensure_export(folder)  # a damaged model export is made again even when the index is current
         manifest = files.read_manifest(files.live_build(folder))
         print(f"The index in {folder} is up to date with {docs}; nothing to do (--force rebuilds).")
         return _skipped(manifest.get("skipped", {}), args.strict)
     print(f"Building the index of {docs} in {folder} ...", file=sys.stderr)
     with files.build_lock(folder):
-        report = build(docs, folder, progress=True)  # a bar on a terminal, else a line every 30 s
+        report = build(docs, folder, progress=True, dense_index=args.dense_index)  # a bar on a terminal
     documents = f"{report.documents} document" + ("" if report.documents == 1 else "s")
     print(
         f"Indexed {documents}: {report.units} units, {report.chunks} chunks, {report.sentences} sentences "
         f"({report.embedded} texts embedded, {report.reused} reused) in {report.seconds:.1f} s."
     )
     return _skipped(report.skipped, args.strict)
+
+
+def _has_dense_index(folder: Path, kind: str) -> bool:
+    """Whether the live build's FAISS indexes are of the type asked for ("auto": whatever they are)."""
+    if kind == "auto":
+        return True
+    built = files.read_manifest(files.live_build(folder)).get("dense", {})
+    return all(built.get(stem, {}).get("type", dense.FLAT) == dense.choose(0, kind) for stem in ("dense", "sentences"))
 
 
 def _skipped(skipped: dict[str, str], strict: bool) -> int:

@@ -330,8 +330,8 @@ def _assert_answers_right(index: Index, folder: Path, reference) -> None:
     assert stored.manifest == index.manifest
     for part in ("documents", "units", "chunks", "sentences", "same_as", "texts", "vocabulary"):
         assert getattr(stored, part) == getattr(reference, part), part
-    for rows, vectors in ((stored.chunks, stored.dense), (stored.sentences, stored.sentence_vectors)):
-        assert np.allclose(files.vectors_of(vectors), [fresh[c.text] for c in rows], atol=1e-5)
+    for rows, stem in ((stored.chunks, "dense"), (stored.sentences, "sentences")):
+        assert np.allclose(stored.vectors(stem), [fresh[c.text] for c in rows], atol=1e-5)
 
 
 def _corpus_of(manifest: dict, docs: dict[str, Path]) -> str:

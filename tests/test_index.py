@@ -37,7 +37,7 @@ def test_round_trip_restores_everything(small, embedder):
         "1. Clean water is a human right for every village.",
         "2. Wells must be inspected every year by the district engineer.",
     ]
-    vectors = files.vectors_of(stored.dense)
+    vectors = stored.vectors("dense")
     assert vectors.shape == (len(stored.chunks), 384)
     assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
     assert np.allclose(vectors[0], embedder.embed([stored.chunks[0].text])[0], atol=1e-5)

@@ -7,6 +7,8 @@ import threading
 from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
+
 from rag.citations import citation, full_citation, label_phrase, original_url, pages_of, source_url
 from rag.errors import IndexStoreError, ModelError, QueryError
 from rag.ingest.folder import Document, read_text
@@ -22,6 +24,7 @@ from rag.retrieval.query import check_query
 from rag.retrieval.ranking import Ranker, Ranking
 from rag.store import files
 from rag.store.build import build, is_current
+from rag.store.dense import FaissVectors, VectorSearch
 from rag.store.encoder import Embedder, OnnxEmbedder, export_folder, open_embedder
 
 log = logging.getLogger(__name__)
@@ -53,8 +56,8 @@ class Index:
         self._index_dir = index_dir if index_dir is not None else default_index_dir()
         self._embedder = embedder
         self._embedder_lock = threading.Lock()
-        self._ranker = Ranker(stored, lambda text: self.embedder.embed([text]))
-        self._sentence_matrix = files.vectors_of(stored.sentence_vectors)
+        paragraphs, self._sentence_vectors = _vector_searches(stored)
+        self._ranker = Ranker(stored, lambda text: self.embedder.embed([text]), paragraphs, self._sentence_vectors)
         self._row_of = {(unit.doc_id, unit.label): row for row, unit in enumerate(stored.units)}
         self._ranges = notices_.numbering_ranges(stored.units)
         self._sentences_of: dict[int, list[int]] = {}
@@ -203,7 +206,7 @@ class Index:
         sentences = self._sentences_of.get(row, [])
         similarities = None
         if ranking.query_vector is not None and sentences:
-            similarities = self._sentence_matrix[sentences] @ ranking.query_vector[0]
+            similarities = self._sentence_vectors.vectors(sentences) @ ranking.query_vector[0]
         spans = [(self._stored.sentences[i].start, self._stored.sentences[i].end) for i in sentences]
         return replace(
             self._quoted(row),
@@ -259,6 +262,16 @@ class Index:
         if unknown:
             known = ", ".join(sorted(self._stored.documents))
             raise QueryError(f"Unknown document id {unknown[0]!r}; known ids: {known}.")
+
+
+def _vector_searches(stored: files.StoredIndex) -> tuple[VectorSearch, VectorSearch]:
+    """How the paragraphs' (chunks') and the sentences' vectors are searched."""
+    unit_docs = np.array([unit.doc_id for unit in stored.units])
+    chunk_docs, sentence_docs = (unit_docs[[row.unit for row in rows]] for rows in (stored.chunks, stored.sentences))
+    return (
+        FaissVectors(stored.dense, chunk_docs, stored.exact.get("dense")),
+        FaissVectors(stored.sentence_vectors, sentence_docs, stored.exact.get("sentences")),
+    )
 
 
 def _start_embedder(folder: Path) -> OnnxEmbedder | None:

@@ -4,7 +4,6 @@ named documents; near-identical paragraphs shown once."""
 import re
 from dataclasses import dataclass, field
 
-import faiss
 import numpy as np
 
 from rag.ingest.paragraphs import BODY_KINDS
@@ -13,6 +12,7 @@ from rag.retrieval.language import foreign_language
 from rag.retrieval.phrases import comparable, only_in_names, quoted_phrases
 from rag.retrieval.references import Reference, ReferenceResolver
 from rag.retrieval.spelling import Speller
+from rag.store.dense import VectorSearch
 
 FOOTNOTE_QUESTION = re.compile(r"\b(?:foot)?notes?\b", re.IGNORECASE)
 
@@ -33,9 +33,10 @@ class Ranking:
 
 
 class Ranker:
-    def __init__(self, stored, embed):
+    def __init__(self, stored, embed, paragraphs: VectorSearch, sentences: VectorSearch):
         self._stored = stored
         self._embed = embed  # query text -> vector, loaded on first use
+        self._paragraph_vectors, self._sentence_vectors = paragraphs, sentences  # rows: chunks, sentences
         self._twins: dict[int, list[tuple[int, float]]] = {}  # unit row -> near-identical units elsewhere
         for a, b, similarity in stored.same_as:
             self._twins.setdefault(a, []).append((b, similarity))
@@ -56,7 +57,7 @@ class Ranker:
         ranking.language = foreign_language(query, self._stored.vocabulary)
         if settings.spelling and not ranking.language:  # "Govrnance" is searched as "governance"
             searched, ranking.corrections = self._speller.correct(query)
-        scores = self._fused(searched, allowed, settings, depth, ranking)
+        scores = self._fused(searched, allowed, docs, settings, depth, ranking)
         reference = ranking.reference = self._references.resolve(query) if settings.references else Reference()
         self._apply_hints(scores, reference, settings)
         scores[~allowed] = -np.inf
@@ -79,13 +80,13 @@ class Ranker:
     def twins(self, row: int) -> list[tuple[int, float]]:
         return self._twins.get(row, [])
 
-    def _fused(self, query: str, allowed: np.ndarray, settings: Settings, depth: int, ranking: Ranking) -> np.ndarray:
+    def _fused(self, query: str, allowed: np.ndarray, docs, settings: Settings, depth: int, ranking: Ranking):
         """One fused score per unit (-inf: not a candidate); notes the best similarity for abstention."""
         signals = []
         if settings.dense:
             vector = ranking.query_vector = self._embed(query)
-            paragraphs = self._similarity(self._stored.dense, self._chunk_unit, vector, allowed, depth)
-            best = self._similarity(self._stored.sentence_vectors, self._sentence_unit, vector, allowed, depth)
+            paragraphs = self._similarity(self._paragraph_vectors, self._chunk_unit, vector, docs, depth)
+            best = self._similarity(self._sentence_vectors, self._sentence_unit, vector, docs, depth)
             ranking.similarity = float(np.max(np.maximum(paragraphs, best), initial=-1.0))
             if settings.sentences == "max":
                 paragraphs = np.maximum(paragraphs, best)
@@ -151,15 +152,10 @@ class Ranker:
             hidden.update(twin for twin, _ in self._twins.get(row, []))
         return kept
 
-    def _similarity(self, vectors: faiss.Index, owner: np.ndarray, query: np.ndarray, allowed, depth: int):
+    def _similarity(self, vectors: VectorSearch, owner: np.ndarray, query: np.ndarray, docs, depth: int):
         """Each unit's best similarity to the query among its rows in `vectors` (chunks or sentences)."""
-        rows = np.flatnonzero(allowed[owner])
-        if len(rows) == 0:
-            return np.full(len(self._stored.units), -np.inf, dtype=np.float32)
-        params = None if len(rows) == len(owner) else faiss.SearchParameters(sel=faiss.IDSelectorBatch(rows))
-        scores, ids = vectors.search(query, min(len(rows), 4 * depth), params=params)
-        found = ids[0] >= 0
-        return best_per_unit(scores[0][found], owner[ids[0][found]], len(self._stored.units))
+        scores, rows = vectors.search(query, 4 * depth, docs)
+        return best_per_unit(scores, owner[rows], len(self._stored.units))
 
     def _lexical(self, query: str, allowed: np.ndarray) -> np.ndarray:
         scores = self._stored.lexical.scores(query)

@@ -9,14 +9,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-import faiss
 import numpy as np
 
 from rag.errors import IndexStoreError
 from rag.ingest.folder import catalog_sha256, describe, document_files, file_sha256, read_catalog, read_documents
 from rag.ingest.normalise import words
 from rag.ingest.paragraphs import BODY_KINDS, PARSER_VERSION, parse_document
-from rag.store import files
+from rag.store import dense, files
 from rag.store.agreed import SHINGLE, THRESHOLD, same_language
 from rag.store.checksums import verify
 from rag.store.chunking import CHUNKER_VERSION, Chunk, chunk_units, lexical_text, sentence_chunks
@@ -87,8 +86,10 @@ def build(
     progress: bool = False,
     repair_ocr: bool = True,
     stem: bool = True,
+    dense_index: str = "auto",
 ) -> BuildReport:
     """Parse, chunk, embed and save; vectors of unchanged chunks are reused from the previous build.
+    `dense_index` is the FAISS index type: "auto" (by size, see dense.choose), "flat" or "hnsw".
     `repair_ocr=False` and `stem=False` exist for the evaluation's ablations."""
     began = time.perf_counter()
     manifest = expected_manifest(docs_dir)
@@ -111,7 +112,15 @@ def build(
     load_embedder = (lambda: embedder) if embedder else functools.partial(OnnxEmbedder, ensure_export(index_dir))
     embedded_texts = [c.text for c in chunks + sentences]
     vectors, embedded, reused = _vectors(embedded_texts, index_dir, load_embedder, progress)
-    dense, sentence_vectors = _flat_index(vectors[: len(chunks)]), _flat_index(vectors[len(chunks) :])
+    vector_sets = {"dense": vectors[: len(chunks)], "sentences": vectors[len(chunks) :]}
+    del vectors
+    indexes, exact, manifest["dense"] = {}, {}, {}
+    for stem, stem_vectors in vector_sets.items():
+        index_type = dense.choose(len(stem_vectors), dense_index)
+        indexes[stem] = dense.make(stem_vectors, index_type)
+        manifest["dense"][stem] = dense.describe(index_type)
+        if index_type != dense.FLAT:  # an approximate index keeps the exact vectors beside it
+            exact[stem] = stem_vectors
     lexical_texts = [lexical_text(c, units, documents) for c in chunks]
     if repairer:  # both spellings: "leT ICT gaps" matches a question about ICT and one that copies the print
         lexical_texts = [repairer.repaired(text, keep_original=True) for text in lexical_texts]
@@ -122,7 +131,18 @@ def build(
     same_as = same_language(units, BODY_KINDS)
     vocabulary = dict(Counter(word for unit in units if unit.kind in BODY_KINDS for word in words(unit.text)))
     stored = files.StoredIndex(
-        manifest, documents, units, chunks, dense, lexical, sentences, sentence_vectors, same_as, texts, vocabulary
+        manifest,
+        documents,
+        units,
+        chunks,
+        indexes["dense"],
+        lexical,
+        sentences,
+        indexes["sentences"],
+        same_as,
+        texts,
+        vocabulary,
+        exact=exact,
     )
     folder = files.save(index_dir, stored)
     VectorCache(index_dir).clear()  # the new build holds the vectors the cache kept for a resumed build
@@ -145,12 +165,6 @@ def _repaired(chunks: list[Chunk], repairer: OcrRepairer | None) -> list[Chunk]:
     if repairer is None:
         return chunks
     return [replace(c, text=repairer.repaired(c.text, keep_original=False)) for c in chunks]
-
-
-def _flat_index(vectors: np.ndarray) -> faiss.Index:
-    index = faiss.IndexFlatIP(DIMENSIONS)
-    index.add(vectors)
-    return index
 
 
 def _vectors(texts: list[str], index_dir: Path, load_embedder: Callable[[], Embedder], progress: bool):

@@ -4,6 +4,8 @@ index/
   CURRENT              name of the live build folder; replaced atomically once a build is complete
   build-<id>/          manifest.json, documents.json, units.jsonl, chunks.jsonl, dense.faiss, lexical/,
                        sentences.jsonl and sentences.faiss (each sentence of each paragraph, embedded),
+                       dense.npy and sentences.npy (the exact vectors, where the FAISS index is approximate
+                       or the vectors are searched in Milvus: see dense.py and milvus.py),
                        same_as.json (near-verbatim paragraph pairs across documents), vocabulary.json (each
                        word of the documents and how often it occurs), texts/ (text extracted from PDFs ...)
                        checksums.json (each other file's size and sha256, and a digest of that list)
@@ -18,12 +20,13 @@ lexical index and line i of chunks.jsonl are the same chunk.
 
 import contextlib
 import fcntl
+import functools
 import json
 import os
 import shutil
 import time
 import uuid
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import faiss
@@ -32,14 +35,14 @@ import numpy as np
 from rag.errors import IndexStoreError
 from rag.ingest.folder import Document
 from rag.ingest.paragraphs import Unit
-from rag.store import checksums
+from rag.store import checksums, dense
 from rag.store.checksums import CHECKSUMS, fsync, seal, verify
 from rag.store.chunking import Chunk
 from rag.store.lexical import LexicalIndex
 
 FORMAT = 5  # what a build folder holds; a different format is rebuilt (5: checksums.json)
 CURRENT = "CURRENT"
-VECTOR_FILES = (("chunks.jsonl", "dense.faiss"), ("sentences.jsonl", "sentences.faiss"))  # texts, their vectors
+VECTOR_FILES = (("chunks.jsonl", "dense"), ("sentences.jsonl", "sentences"))  # texts, the stem of their vectors
 
 
 @dataclass
@@ -48,13 +51,22 @@ class StoredIndex:
     documents: dict[str, Document]
     units: list[Unit]
     chunks: list[Chunk]
-    dense: faiss.Index
+    dense: faiss.Index | None  # None when the vectors are searched elsewhere (Milvus)
     lexical: LexicalIndex
     sentences: list[Chunk]
-    sentence_vectors: faiss.Index
+    sentence_vectors: faiss.Index | None
     same_as: list[tuple[int, int, float]]  # (unit row, unit row, similarity)
     texts: dict[str, str]  # doc id -> the text extracted from a PDF, Word file or web page (spans point into it)
     vocabulary: dict[str, int]  # every normalised word of the documents' paragraphs -> its count
+    exact: dict[str, np.ndarray] = field(default_factory=dict)  # "dense"/"sentences" -> exact vectors, when kept
+
+    def vectors(self, stem: str) -> np.ndarray:
+        """The exact vectors of "dense" (chunks) or "sentences", row i for row i."""
+        return self.exact[stem] if stem in self.exact else dense.exact_vectors(getattr(self, _INDEX_FIELD[stem]))
+
+
+_INDEX_FIELD = {"dense": "dense", "sentences": "sentence_vectors"}
+EXACT_FILES = ("dense.npy", "sentences.npy")
 
 
 def live_build(index_dir: Path) -> Path | None:
@@ -88,32 +100,37 @@ def load(build: Path) -> StoredIndex:
         documents = {d["id"]: _document(d) for d in _read_json(build / "documents.json")}
         units = [_unit(row) for row in _read_jsonl(build / "units.jsonl")]
         chunks = [Chunk(**row) for row in _read_jsonl(build / "chunks.jsonl")]
-        dense = faiss.read_index(str(build / "dense.faiss"))
+        vectors = _read_index(build / "dense.faiss")
         lexical = LexicalIndex.load(build / "lexical")
         sentences = [Chunk(**row) for row in _read_jsonl(build / "sentences.jsonl")]
-        sentence_vectors = faiss.read_index(str(build / "sentences.faiss"))
+        sentence_vectors = _read_index(build / "sentences.faiss")
+        exact = {path.stem: np.load(path, mmap_mode="r") for path in map(build.joinpath, EXACT_FILES) if path.exists()}
         same_as = [(int(a), int(b), float(s)) for a, b, s in _read_json(build / "same_as.json")]
         texts = {path.stem: _read_exact(path) for path in sorted((build / "texts").glob("*.txt"))}
         vocabulary = _read_json(build / "vocabulary.json")
     except (OSError, ValueError, KeyError, TypeError, RuntimeError) as error:
         raise IndexStoreError(f"The index in {build} is damaged ({error}); run `rag build` to rebuild.") from error
-    if dense.ntotal != len(chunks) or sentence_vectors.ntotal != len(sentences):
-        raise IndexStoreError(f"The index in {build} is inconsistent; run `rag build` to rebuild.")
-    return StoredIndex(
-        manifest, documents, units, chunks, dense, lexical, sentences, sentence_vectors, same_as, texts, vocabulary
+    stored = StoredIndex(
+        manifest, documents, units, chunks, vectors, lexical, sentences, sentence_vectors, same_as, texts, vocabulary
     )
+    stored.exact = exact
+    if not _consistent(stored):
+        raise IndexStoreError(f"The index in {build} is inconsistent; run `rag build` to rebuild.")
+    return stored
 
 
 def load_vectors(build: Path) -> dict[str, np.ndarray]:
     """Each embedded text of a build and its vector, whatever else the build holds (an older format's
     lexical index, say), so a rebuild re-embeds only texts it has not seen."""
     known: dict[str, np.ndarray] = {}
-    for rows, vectors in VECTOR_FILES:
-        if not _sound(build, (rows, vectors)):
+    for rows, stem in VECTOR_FILES:
+        exact = build / f"{stem}.npy"
+        vectors = exact if exact.exists() else build / f"{stem}.faiss"  # a flat index holds them exactly
+        if not _sound(build, (rows, vectors.name)):
             continue  # a damaged or swapped file would pair texts with other texts' vectors
         try:
             texts = [row["text"] for row in _read_jsonl(build / rows)]
-            stored = vectors_of(faiss.read_index(str(build / vectors)))
+            stored = np.load(vectors) if exact.exists() else dense.exact_vectors(faiss.read_index(str(vectors)))
         except (OSError, ValueError, KeyError, TypeError, RuntimeError):
             continue  # what could be read is kept; the rest is embedded again
         if len(texts) == len(stored):
@@ -166,10 +183,6 @@ def build_lock(index_dir: Path):
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def vectors_of(dense: faiss.Index) -> np.ndarray:
-    return dense.reconstruct_n(0, dense.ntotal) if dense.ntotal else np.zeros((0, dense.d), np.float32)
-
-
 def _remove_old_builds(index_dir: Path, keep: str) -> None:
     for folder in index_dir.iterdir():
         stale = folder.name.startswith(("build-", ".tmp-build-")) and folder.name != keep
@@ -190,11 +203,39 @@ def _parts(stored: StoredIndex) -> list:
         ("sentences.jsonl", lambda path: _write(path, _jsonl(asdict(c) for c in stored.sentences))),
         ("same_as.json", lambda path: _write(path, json.dumps(stored.same_as))),
         ("vocabulary.json", lambda path: _write(path, json.dumps(stored.vocabulary, ensure_ascii=False))),
-        ("dense.faiss", lambda path: path.write_bytes(faiss.serialize_index(stored.dense).tobytes())),
-        ("sentences.faiss", lambda path: path.write_bytes(faiss.serialize_index(stored.sentence_vectors).tobytes())),
         ("lexical", stored.lexical.save),
         ("texts", lambda path: _write_texts(path, stored.texts)),
+        *[(f"{stem}.npy", functools.partial(_write_npy, vectors=vectors)) for stem, vectors in stored.exact.items()],
+        *[
+            (f"{stem}.faiss", functools.partial(_write_index, index=index))
+            for stem, index in (("dense", stored.dense), ("sentences", stored.sentence_vectors))
+            if index is not None
+        ],
     ]
+
+
+def _write_index(path: Path, index: faiss.Index) -> None:
+    path.write_bytes(faiss.serialize_index(index).tobytes())
+
+
+def _write_npy(path: Path, vectors: np.ndarray) -> None:
+    with path.open("wb") as handle:
+        np.save(handle, np.ascontiguousarray(vectors, dtype=np.float32))
+
+
+def _read_index(path: Path) -> faiss.Index | None:
+    return faiss.read_index(str(path)) if path.exists() else None
+
+
+def _consistent(stored: StoredIndex) -> bool:
+    """Whether every set of vectors has a row for each chunk (sentence), and each is searchable somewhere."""
+    for stem, rows in (("dense", stored.chunks), ("sentences", stored.sentences)):
+        index, exact = getattr(stored, _INDEX_FIELD[stem]), stored.exact.get(stem)
+        if index is None and exact is None:
+            return False
+        if (index is not None and index.ntotal != len(rows)) or (exact is not None and len(exact) != len(rows)):
+            return False
+    return True
 
 
 def _write_texts(folder: Path, texts: dict[str, str]) -> None:

@@ -1,0 +1,124 @@
+"""Dense vectors and how they are searched: the store-independent interface, and FAISS behind it.
+
+FAISS searches exactly (a flat index) while that is fast enough, and approximately beyond: `choose()` picks
+the index type by the number of vectors, the build records the choice in the manifest, and
+`rag bench --scale` measures where each choice starts (the README's Scale section). An approximate index
+keeps the exact vectors beside it (`.npy`, memory-mapped): the rows it finds are scored exactly (so fusion
+and abstention see true similarities), a search confined to a few documents scores their rows exactly, a
+passage's sentences are compared with the question exactly, and a rebuild reuses them.
+"""
+
+from collections.abc import Sequence
+from typing import Protocol
+
+import faiss
+import numpy as np
+
+FLAT = "Flat"
+HNSW = "HNSW32,SQ8"  # a graph over 8-bit scalar-quantised vectors: 0.6 KB a vector with its links
+FLAT_UP_TO = 200_000  # vectors searched exactly; above, HNSW (see `rag bench --scale`)
+HNSW_EF_CONSTRUCTION = 80
+HNSW_EF_SEARCH = 128  # at least the depth searched; the bench's recall@10 at 1M is for this value
+EXACT_SUBSET = 20_000  # a document filter allowing at most this many rows is searched exactly
+
+
+class VectorSearch(Protocol):
+    """A store's searchable vectors; row i is line i of chunks.jsonl (or sentences.jsonl) of a build."""
+
+    def search(self, query: np.ndarray, n: int, docs: Sequence[str] | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """(scores, rows): inner products (float32) and int64 rows of the n best rows, best first; only rows
+        of `docs` when given. Fewer than n when fewer rows qualify. `query` is float32 (1, d), unit norm."""
+
+    def vectors(self, rows: Sequence[int]) -> np.ndarray:
+        """The exact vectors of these rows, in that order."""
+
+
+def choose(count: int, kind: str = "auto") -> str:
+    """The FAISS index type for `count` vectors: "auto" is exact up to FLAT_UP_TO, or "flat" or "hnsw"."""
+    if kind not in ("auto", "flat", "hnsw"):
+        raise ValueError(f"Unknown dense index {kind!r}; use 'auto', 'flat' or 'hnsw'.")
+    if kind == "auto":
+        return FLAT if count <= FLAT_UP_TO else HNSW
+    return FLAT if kind == "flat" else HNSW
+
+
+def make(vectors: np.ndarray, index_type: str) -> faiss.Index:
+    """A FAISS inner-product index of `index_type` holding `vectors` (row i is vector i)."""
+    dimensions = vectors.shape[1]
+    if index_type == FLAT:
+        index = faiss.IndexFlatIP(dimensions)
+    elif index_type == HNSW:
+        index = faiss.IndexHNSWSQ(dimensions, faiss.ScalarQuantizer.QT_8bit, 32, faiss.METRIC_INNER_PRODUCT)
+        index.hnsw.efConstruction = HNSW_EF_CONSTRUCTION
+        index.hnsw.efSearch = HNSW_EF_SEARCH  # saved with the index
+        index.train(vectors)
+    else:
+        raise ValueError(f"Unknown FAISS index type {index_type!r}.")
+    index.add(vectors)
+    return index
+
+
+def describe(index_type: str) -> dict:
+    """What the manifest records of an index type."""
+    if index_type == HNSW:
+        return {"type": HNSW, "ef_construction": HNSW_EF_CONSTRUCTION, "ef_search": HNSW_EF_SEARCH}
+    return {"type": index_type}
+
+
+def exact_vectors(index: faiss.Index) -> np.ndarray:
+    """Every vector a flat index holds."""
+    if index.ntotal == 0:
+        return np.zeros((0, index.d), np.float32)
+    return index.reconstruct_n(0, index.ntotal)
+
+
+class FaissVectors:
+    """VectorSearch over a FAISS index; `row_docs[i]` is the document of row i."""
+
+    def __init__(self, index: faiss.Index, row_docs: np.ndarray, exact: np.ndarray | None = None):
+        # One question is searched on one thread: on 2 cores with other work running, FAISS's OpenMP threads
+        # spent more time waiting for each other than searching (72,621 vectors: 34 ms on two, 8.5 ms on one),
+        # and concurrent questions run side by side anyway. The setting is the process's.
+        faiss.omp_set_num_threads(1)
+        self._index = index
+        self._row_docs = row_docs
+        self._exact = exact  # an approximate index's exact vectors; None for a flat index, which holds them
+        self._flat = exact is None
+
+    def __len__(self) -> int:
+        return self._index.ntotal
+
+    def search(self, query: np.ndarray, n: int, docs: Sequence[str] | None = None) -> tuple[np.ndarray, np.ndarray]:
+        rows = None if docs is None else np.flatnonzero(np.isin(self._row_docs, list(docs)))
+        if rows is not None and len(rows) == len(self._row_docs):
+            rows = None
+        if rows is not None and len(rows) == 0:
+            return np.zeros(0, np.float32), np.zeros(0, np.int64)
+        if rows is not None and not self._flat and len(rows) <= EXACT_SUBSET:
+            return _exact_search(self._exact, rows, query, n)
+        n = min(n, len(self) if rows is None else len(rows))
+        params = None if rows is None else _filtered(self._index, faiss.IDSelectorBatch(rows))
+        scores, ids = self._index.search(query, n, params=params)
+        found = ids[0][ids[0] >= 0].astype(np.int64)
+        if self._flat:
+            return scores[0][: len(found)], found
+        return _exact_search(self._exact, found, query, n)  # the quantised scores re-scored exactly
+
+    def vectors(self, rows: Sequence[int]) -> np.ndarray:
+        rows = np.asarray(rows, dtype=np.int64)
+        if self._flat:
+            return self._index.reconstruct_batch(rows) if len(rows) else np.zeros((0, self._index.d), np.float32)
+        return np.asarray(self._exact[rows], dtype=np.float32)
+
+
+def _filtered(index: faiss.Index, selector: faiss.IDSelector) -> faiss.SearchParameters:
+    """Search parameters confining a search to the selected rows (each index type has its own kind)."""
+    if isinstance(index, faiss.IndexHNSW):
+        return faiss.SearchParametersHNSW(sel=selector, efSearch=index.hnsw.efSearch)
+    return faiss.SearchParameters(sel=selector)
+
+
+def _exact_search(vectors: np.ndarray, rows: np.ndarray, query: np.ndarray, n: int):
+    scores = np.asarray(vectors[rows], dtype=np.float32) @ query[0]
+    best = np.argsort(-scores, kind="stable")[:n]
+    return scores[best], rows[best].astype(np.int64)
