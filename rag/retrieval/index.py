@@ -60,6 +60,8 @@ class Index:
         self._ranker = Ranker(stored, lambda text: self.embedder.embed([text]), paragraphs, self._sentence_vectors)
         self._row_of = {(unit.doc_id, unit.label): row for row, unit in enumerate(stored.units)}
         self._ranges = notices_.numbering_ranges(stored.units)
+        # Per index, not on the method: a cache on the class would keep every Index ever opened alive.
+        self._quoted = functools.lru_cache(maxsize=4096)(self._quote)
         self._sentences_of: dict[int, list[int]] = {}
         for i, sentence in enumerate(stored.sentences):
             self._sentences_of.setdefault(sentence.unit, []).append(i)
@@ -127,8 +129,10 @@ class Index:
 
     def warm_up(self) -> None:
         """Load now what the first questions would otherwise wait for (the model, the English word list,
-        the language profiles), then hand the memory the loading freed back to the system. For servers."""
+        the language profiles, the texts quoted phrases are matched in), then hand the memory the loading
+        freed back to the system. For servers."""
         self.embedder.embed(["warm up"])
+        _ = self._ranker.comparable_texts
         spelling.preload()
         language.preload()
         release_freed_memory()
@@ -215,8 +219,7 @@ class Index:
             match="reference" if row in ranking.referenced else "phrase" if row in ranking.phrase_rows else "",
         )
 
-    @functools.lru_cache(maxsize=4096)  # noqa: B019 (the index's own cache, for its life)
-    def _quoted(self, row: int) -> Passage:
+    def _quote(self, row: int) -> Passage:
         """What a passage of this paragraph always says (quote, citations, links, footnotes), before the
         question adds its score and highlights."""
         unit = self._stored.units[row]
