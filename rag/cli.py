@@ -14,7 +14,7 @@ from rag.evaluation.experiments import CONFIGS
 from rag.passage import Passage
 from rag.retrieval import notices
 from rag.retrieval.index import PROJECT_ROOT, Index, default_docs_dir, default_index_dir
-from rag.store import dense, files
+from rag.store import dense, files, stores
 from rag.store.build import build, up_to_date
 from rag.store.encoder import ensure_export
 
@@ -99,29 +99,38 @@ def _parser() -> argparse.ArgumentParser:
     bench.add_argument("--undocs", type=Path, default=undocs, help="a folder of PDFs to time a bigger build on")
     bench.add_argument("--no-undocs", action="store_true", help="do not build the PDFs folder")
     bench.add_argument("--out", type=Path, default=None, help="report folder (default eval/reports)")
-    _add_folders(bench)
+    bench.add_argument("--scale", action="store_true", help="time FAISS index types and BM25 at --sizes instead")
+    bench.add_argument("--sizes", default="100000,1000000", help="synthetic corpus sizes for --scale, comma-separated")
+    _add_folders(bench, store=False)
     bench.set_defaults(run=_bench)
     return parser
 
 
-def _add_folders(command: argparse.ArgumentParser) -> None:
+def _add_folders(command: argparse.ArgumentParser, *, store: bool = True) -> None:
     command.add_argument(
         "--docs", type=Path, default=None, help="folder of documents: .pdf .docx .html .txt .md (default: seeds/)"
     )
     command.add_argument("--index", type=Path, default=None, help="index folder (default: index/)")
+    if store:
+        command.add_argument(
+            "--store",
+            default=None,
+            help="where the vectors are searched: faiss (default), milvus://HOST:PORT, or a Milvus Lite file.db",
+        )
 
 
 def _build(args) -> int:
     docs = args.docs or default_docs_dir()
     folder = args.index or default_index_dir()
-    if not args.force and up_to_date(docs, folder) and _has_dense_index(folder, args.dense_index):
+    store = stores.resolve(args.store)
+    if not args.force and up_to_date(docs, folder, store) and _has_dense_index(folder, args.dense_index):
         ensure_export(folder)  # a damaged model export is made again even when the index is current
         manifest = files.read_manifest(files.live_build(folder))
         print(f"The index in {folder} is up to date with {docs}; nothing to do (--force rebuilds).")
         return _skipped(manifest.get("skipped", {}), args.strict)
     print(f"Building the index of {docs} in {folder} ...", file=sys.stderr)
     with files.build_lock(folder):
-        report = build(docs, folder, progress=True, dense_index=args.dense_index)  # a bar on a terminal
+        report = build(docs, folder, progress=True, dense_index=args.dense_index, store=store)  # a bar on a tty
     documents = f"{report.documents} document" + ("" if report.documents == 1 else "s")
     print(
         f"Indexed {documents}: {report.units} units, {report.chunks} chunks, {report.sentences} sentences "
@@ -151,7 +160,7 @@ def _skipped(skipped: dict[str, str], strict: bool) -> int:
 
 
 def _ask(args) -> int:
-    index = Index.open(args.docs, args.index, progress=True)  # a bar on a terminal, else a line every 30 s
+    index = Index.open(args.docs, args.index, progress=True, store=args.store)  # progress: a bar on a tty
     answer = index.answer(args.question, k=args.k, docs=args.doc)
     if args.json:
         print(json.dumps([p.to_dict() for p in answer.passages], indent=2, ensure_ascii=False))
@@ -177,7 +186,7 @@ def _eval(args) -> int:
     except (OSError, ValueError) as error:
         raise QueryError(f"Cannot read the questions: {error}") from error
     names = {"all": experiments.MAIN, "ablations": experiments.CONFIGS}.get(args.retriever, [args.retriever])
-    index = Index.open(args.docs, args.index, progress=True)  # a bar on a terminal, else a line every 30 s
+    index = Index.open(args.docs, args.index, progress=True, store=args.store)  # progress: a bar on a tty
     if args.calibrate:
         fitted = experiments.calibrate_abstention(index, questions)
         print(", ".join(f"{name} {value:.3f}" for name, value in fitted.items()))
@@ -194,7 +203,7 @@ def _eval(args) -> int:
 
 def _serve(args) -> int:
     print("Loading the index (it is built first if missing or stale) ...", file=sys.stderr, flush=True)
-    index = Index.open(args.docs, args.index, progress=True)  # a bar on a terminal, else a line every 30 s
+    index = Index.open(args.docs, args.index, progress=True, store=args.store)  # progress: a bar on a tty
     from ui.app import serve  # the web stack loads only for this command, while the model loads in the background
 
     serve(index, host=args.host, port=args.port)
@@ -204,6 +213,17 @@ def _serve(args) -> int:
 def _bench(args) -> int:
     from rag.evaluation import bench
 
+    progress = lambda message: print(message, file=sys.stderr, flush=True)  # noqa: E731
+    if args.scale:
+        from rag.evaluation import scale
+
+        sizes = [size.strip() for size in args.sizes.split(",")]
+        if not all(size.isdigit() and int(size) > 0 for size in sizes):
+            raise QueryError(f"--sizes takes positive whole numbers separated by commas, not {args.sizes!r}.")
+        index, out = args.index or default_index_dir(), args.out or PROJECT_ROOT / "eval" / "reports"
+        text, paths = scale.run_and_report(index, PROJECT_ROOT / "eval", [int(s) for s in sizes], out, progress)
+        print(text + "\n\nReport: " + ", ".join(str(p) for p in paths))
+        return 0
     if args.runs < 1:
         raise QueryError("--runs must be at least 1.")
     undocs = None if args.no_undocs or args.quick or not args.undocs.is_dir() else args.undocs
@@ -221,7 +241,6 @@ def _bench(args) -> int:
         eval_wall=not args.quick,
         undocs=undocs,
     )
-    progress = lambda message: print(message, file=sys.stderr, flush=True)  # noqa: E731
     text, paths = bench.run_and_report(options, args.out or PROJECT_ROOT / "eval" / "reports", progress)
     print(text)
     print("\nReport: " + ", ".join(str(p) for p in paths))

@@ -89,3 +89,14 @@ def numbering(units) -> dict[str, list[int]]:
             elif nested := re.fullmatch(r"(\d+)\((\d+)\)", local):
                 scopes.setdefault(", ".join([*scope, nested[1]]), []).append(int(nested[2]))
     return scopes
+
+
+@pytest.fixture(scope="session")
+def milvus_uri():
+    """A Milvus standalone server for this session (tests/milvus_server.py), for the slow Milvus tests."""
+    from milvus_server import executable, milvus_server
+
+    if executable() is None:
+        pytest.skip("milvus-server is not installed (the `milvus` package); pip install milvus==2.3.5")
+    with milvus_server() as uri:
+        yield uri

@@ -22,9 +22,8 @@ from rag.retrieval.fusion import DEFAULT, Settings
 from rag.retrieval.highlights import highlights
 from rag.retrieval.query import check_query
 from rag.retrieval.ranking import Ranker, Ranking
-from rag.store import files
+from rag.store import files, stores
 from rag.store.build import build, is_current
-from rag.store.dense import FaissVectors, VectorSearch
 from rag.store.encoder import Embedder, OnnxEmbedder, export_folder, open_embedder
 
 log = logging.getLogger(__name__)
@@ -56,8 +55,9 @@ class Index:
         self._index_dir = index_dir if index_dir is not None else default_index_dir()
         self._embedder = embedder
         self._embedder_lock = threading.Lock()
-        paragraphs, self._sentence_vectors = _vector_searches(stored)
+        paragraphs, self._sentence_vectors = stores.open_vectors(stored)
         self._ranker = Ranker(stored, lambda text: self.embedder.embed([text]), paragraphs, self._sentence_vectors)
+        self._sentence_matrix = stored.exact.get("sentences")  # kept on disk beside Milvus or an approximate index
         self._row_of = {(unit.doc_id, unit.label): row for row, unit in enumerate(stored.units)}
         self._ranges = notices_.numbering_ranges(stored.units)
         # Per index, not on the method: a cache on the class would keep every Index ever opened alive.
@@ -74,21 +74,25 @@ class Index:
         *,
         embedder: Embedder | None = None,
         progress: bool = False,
+        store: str | None = None,
     ) -> "Index":
         """Load the index of `docs_dir` from `index_dir`, building or rebuilding it first when stale.
+        `store` is where the vectors are searched: "faiss" (in this process), "milvus://HOST:PORT" (a
+        Milvus server) or a file ending ".db" (Milvus Lite); an index built for another store is rebuilt.
 
-        Defaults: the bundled seeds/ and index/ folders (or $RAG_DOCS and $RAG_INDEX).
+        Defaults: the bundled seeds/ and index/ folders, FAISS (or $RAG_DOCS, $RAG_INDEX and $RAG_STORE).
         """
         docs = Path(docs_dir) if docs_dir is not None else default_docs_dir()
         folder = Path(index_dir) if index_dir is not None else default_index_dir()
+        store = stores.resolve(store)
         model = embedder or _start_embedder(folder)  # it loads in the background while the index is read
-        stored = _load_current(docs, folder)
+        stored = _load_current(docs, folder, store)
         if stored is None:
             with files.build_lock(folder):
-                stored = _load_current(docs, folder, warn=False)  # another process may have built it meanwhile
+                stored = _load_current(docs, folder, store, warn=False)  # another process may have built it
                 if stored is None:
                     log.info("Building the index of %s in %s", docs, folder)
-                    report = build(docs, folder, embedder=embedder, progress=progress)  # None: the export's
+                    report = build(docs, folder, embedder=embedder, progress=progress, store=store)
                     stored = files.load(report.folder)
                     model = embedder or _start_embedder(folder)
         return cls(stored, embedder=model, docs_dir=docs, index_dir=folder)
@@ -210,7 +214,7 @@ class Index:
         sentences = self._sentences_of.get(row, [])
         similarities = None
         if ranking.query_vector is not None and sentences:
-            similarities = self._sentence_vectors.vectors(sentences) @ ranking.query_vector[0]
+            similarities = self._sentence_similarities(sentences, ranking.query_vector[0])
         spans = [(self._stored.sentences[i].start, self._stored.sentences[i].end) for i in sentences]
         return replace(
             self._quoted(row),
@@ -246,6 +250,11 @@ class Index:
             footnotes=tuple(self._stored.units[self._row_of[(unit.doc_id, note)]].text for note in unit.notes),
         )
 
+    def _sentence_similarities(self, sentences: list[int], query: np.ndarray) -> np.ndarray:
+        if self._sentence_matrix is not None:
+            return np.asarray(self._sentence_matrix[sentences], dtype=np.float32) @ query
+        return self._sentence_vectors.vectors(sentences) @ query
+
     def _twins_of(self, row: int) -> tuple[SameAs, ...]:
         twins = []
         for other, similarity in self._ranker.twins(row):
@@ -267,16 +276,6 @@ class Index:
             raise QueryError(f"Unknown document id {unknown[0]!r}; known ids: {known}.")
 
 
-def _vector_searches(stored: files.StoredIndex) -> tuple[VectorSearch, VectorSearch]:
-    """How the paragraphs' (chunks') and the sentences' vectors are searched."""
-    unit_docs = np.array([unit.doc_id for unit in stored.units])
-    chunk_docs, sentence_docs = (unit_docs[[row.unit for row in rows]] for rows in (stored.chunks, stored.sentences))
-    return (
-        FaissVectors(stored.dense, chunk_docs, stored.exact.get("dense")),
-        FaissVectors(stored.sentence_vectors, sentence_docs, stored.exact.get("sentences")),
-    )
-
-
 def _start_embedder(folder: Path) -> OnnxEmbedder | None:
     """The index folder's model export, starting to load; None when there is none yet (the build makes it)."""
     if not (export_folder(folder) / "export.json").is_file():
@@ -287,12 +286,12 @@ def _start_embedder(folder: Path) -> OnnxEmbedder | None:
         return None  # an unreadable record: made again on first use
 
 
-def _load_current(docs: Path, folder: Path, *, warn: bool = True) -> files.StoredIndex | None:
+def _load_current(docs: Path, folder: Path, store: str, *, warn: bool = True) -> files.StoredIndex | None:
     build_folder = files.live_build(folder)
     if build_folder is None:
         return None
     try:
-        return files.load(build_folder) if is_current(files.read_manifest(build_folder), docs) else None
+        return files.load(build_folder) if is_current(files.read_manifest(build_folder), docs, store) else None
     except IndexStoreError as error:
         if warn:  # said once, on the first look
             log.warning("%s Rebuilding.", error)

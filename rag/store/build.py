@@ -15,7 +15,7 @@ from rag.errors import IndexStoreError
 from rag.ingest.folder import catalog_sha256, describe, document_files, file_sha256, read_catalog, read_documents
 from rag.ingest.normalise import words
 from rag.ingest.paragraphs import BODY_KINDS, PARSER_VERSION, parse_document
-from rag.store import dense, files
+from rag.store import dense, files, stores
 from rag.store.agreed import SHINGLE, THRESHOLD, same_language
 from rag.store.checksums import verify
 from rag.store.chunking import CHUNKER_VERSION, Chunk, chunk_units, lexical_text, sentence_chunks
@@ -44,10 +44,11 @@ class BuildReport:
     skipped: dict[str, str]  # file name -> why it could not be read
 
 
-def expected_manifest(docs_dir: Path) -> dict:
+def expected_manifest(docs_dir: Path, store: str = stores.FAISS) -> dict:
     """What the manifest of an up-to-date index says; cheap to compute (hashes, no parsing)."""
     return {
         "format": files.FORMAT,
+        "store": store,  # where the vectors are searched: "faiss", or a Milvus address or Milvus Lite file
         "model": {"id": MODEL_ID, "sha256": MODEL_SHA256},
         "parser_version": PARSER_VERSION,
         "chunker_version": CHUNKER_VERSION,
@@ -58,19 +59,20 @@ def expected_manifest(docs_dir: Path) -> dict:
     }
 
 
-def is_current(manifest: dict, docs_dir: Path) -> bool:
-    expected = expected_manifest(docs_dir)
+def is_current(manifest: dict, docs_dir: Path, store: str = stores.FAISS) -> bool:
+    expected = expected_manifest(docs_dir, store)
+    manifest = {"store": stores.FAISS, **manifest}  # a build from before the choice of store is a FAISS one
     return all(manifest.get(key) == value for key, value in expected.items())
 
 
-def up_to_date(docs_dir: Path, index_dir: Path) -> bool:
+def up_to_date(docs_dir: Path, index_dir: Path, store: str = stores.FAISS) -> bool:
     """Whether the live build is of these documents and intact (each file the one it wrote), so a build
     would change nothing; a damaged or unreadable build is not up to date."""
     folder = files.live_build(index_dir)
     if folder is None:
         return False
     try:
-        if not is_current(files.read_manifest(folder), docs_dir):
+        if not is_current(files.read_manifest(folder), docs_dir, store):
             return False
         verify(folder)
     except IndexStoreError:
@@ -87,12 +89,14 @@ def build(
     repair_ocr: bool = True,
     stem: bool = True,
     dense_index: str = "auto",
+    store: str = stores.FAISS,
 ) -> BuildReport:
     """Parse, chunk, embed and save; vectors of unchanged chunks are reused from the previous build.
-    `dense_index` is the FAISS index type: "auto" (by size, see dense.choose), "flat" or "hnsw".
+    `store` is where the vectors are searched (see stores.py); for FAISS, `dense_index` is the index type:
+    "auto" (by size, see dense.choose), "flat" or "hnsw".
     `repair_ocr=False` and `stem=False` exist for the evaluation's ablations."""
     began = time.perf_counter()
-    manifest = expected_manifest(docs_dir)
+    manifest = expected_manifest(docs_dir, store)
     catalog = read_catalog(docs_dir)
     readable, skipped = read_documents(docs_dir)
     documents, units, texts = {}, [], {}
@@ -113,14 +117,12 @@ def build(
     embedded_texts = [c.text for c in chunks + sentences]
     vectors, embedded, reused = _vectors(embedded_texts, index_dir, load_embedder, progress)
     vector_sets = {"dense": vectors[: len(chunks)], "sentences": vectors[len(chunks) :]}
-    del vectors
-    indexes, exact, manifest["dense"] = {}, {}, {}
-    for stem, stem_vectors in vector_sets.items():
-        index_type = dense.choose(len(stem_vectors), dense_index)
-        indexes[stem] = dense.make(stem_vectors, index_type)
-        manifest["dense"][stem] = dense.describe(index_type)
-        if index_type != dense.FLAT:  # an approximate index keeps the exact vectors beside it
-            exact[stem] = stem_vectors
+    if stores.is_milvus(store):  # the vectors are searched there; the build keeps them exactly for reuse
+        indexes, exact = {"dense": None, "sentences": None}, vector_sets
+        rows = {"dense": chunks, "sentences": sentences}
+        manifest["dense"] = stores.write_milvus(store, index_dir, vector_sets, rows, units)
+    else:
+        indexes, exact, manifest["dense"] = _faiss_indexes(vector_sets, dense_index)
     lexical_texts = [lexical_text(c, units, documents) for c in chunks]
     if repairer:  # both spellings: "leT ICT gaps" matches a question about ICT and one that copies the print
         lexical_texts = [repairer.repaired(text, keep_original=True) for text in lexical_texts]
@@ -144,7 +146,10 @@ def build(
         vocabulary,
         exact=exact,
     )
-    folder = files.save(index_dir, stored)
+    try:
+        folder = files.save(index_dir, stored)
+    finally:
+        stores.drop_unused(store, index_dir)  # the previous build's collections, or this one's if not published
     VectorCache(index_dir).clear()  # the new build holds the vectors the cache kept for a resumed build
     seconds = time.perf_counter() - began
     log.info(
@@ -165,6 +170,19 @@ def _repaired(chunks: list[Chunk], repairer: OcrRepairer | None) -> list[Chunk]:
     if repairer is None:
         return chunks
     return [replace(c, text=repairer.repaired(c.text, keep_original=False)) for c in chunks]
+
+
+def _faiss_indexes(vector_sets: dict[str, np.ndarray], kind: str) -> tuple[dict, dict, dict]:
+    """For chunks' and sentences' vectors: the FAISS index, the exact vectors an approximate index keeps
+    beside it, and what the manifest says of each index."""
+    indexes, exact, described = {}, {}, {}
+    for stem, vectors in vector_sets.items():
+        index_type = dense.choose(len(vectors), kind)
+        indexes[stem] = dense.make(vectors, index_type)
+        described[stem] = dense.describe(index_type)
+        if index_type != dense.FLAT:
+            exact[stem] = vectors
+    return indexes, exact, described
 
 
 def _vectors(texts: list[str], index_dir: Path, load_embedder: Callable[[], Embedder], progress: bool):
