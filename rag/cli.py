@@ -53,9 +53,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     build_cmd.add_argument(
         "--dense-index",
-        choices=["auto", "flat", "hnsw"],
+        choices=["auto", "flat", "ivf"],
         default="auto",
-        help=f"FAISS index: exact (flat), approximate (hnsw), or auto: flat up to {dense.FLAT_UP_TO:,} vectors",
+        help=f"FAISS index: exact (flat), approximate (ivf), or auto: flat up to {dense.FLAT_UP_TO:,} vectors",
     )
     build_cmd.set_defaults(run=_build)
 

@@ -80,10 +80,10 @@ def test_build_keeps_the_faiss_index_type_asked_for(capsys, tmp_path):
     docs, folder = tmp_path / "mine", tmp_path / "ix"
     docs.mkdir()
     (docs / "notes.md").write_text("# My notes\n\n1. Broadband reaches every school by 2030.\n\n2. Libraries too.\n")
-    assert main(["build", "--docs", str(docs), "--index", str(folder), "--dense-index", "hnsw"]) == 0
-    assert files.read_manifest(files.live_build(folder))["dense"]["dense"]["type"] == "HNSW32,SQ8"
+    assert main(["build", "--docs", str(docs), "--index", str(folder), "--dense-index", "ivf"]) == 0
+    assert files.read_manifest(files.live_build(folder))["dense"]["dense"]["type"] == "IVF,SQ8"
     assert main(["build", "--docs", str(docs), "--index", str(folder)]) == 0  # auto: whatever was built
-    assert main(["build", "--docs", str(docs), "--index", str(folder), "--dense-index", "hnsw"]) == 0
+    assert main(["build", "--docs", str(docs), "--index", str(folder), "--dense-index", "ivf"]) == 0
     assert capsys.readouterr().out.count("is up to date") == 2
     assert main(["build", "--docs", str(docs), "--index", str(folder), "--dense-index", "flat"]) == 0
     assert "Indexed 1 document" in capsys.readouterr().out

@@ -93,7 +93,7 @@ def build(
 ) -> BuildReport:
     """Parse, chunk, embed and save; vectors of unchanged chunks are reused from the previous build.
     `store` is where the vectors are searched (see stores.py); for FAISS, `dense_index` is the index type:
-    "auto" (by size, see dense.choose), "flat" or "hnsw".
+    "auto" (by size, see dense.choose), "flat" or "ivf".
     `repair_ocr=False` and `stem=False` exist for the evaluation's ablations."""
     began = time.perf_counter()
     manifest = expected_manifest(docs_dir, store)
@@ -179,7 +179,7 @@ def _faiss_indexes(vector_sets: dict[str, np.ndarray], kind: str) -> tuple[dict,
     for stem, vectors in vector_sets.items():
         index_type = dense.choose(len(vectors), kind)
         indexes[stem] = dense.make(vectors, index_type)
-        described[stem] = dense.describe(index_type)
+        described[stem] = dense.describe(indexes[stem])
         if index_type != dense.FLAT:
             exact[stem] = vectors
     return indexes, exact, described
