@@ -22,7 +22,7 @@ IVF = "IVF,SQ8"  # inverted lists of 8-bit scalar-quantised vectors: 384 bytes a
 # sentences) it gave the same quality as exact search on 105 reference questions with a warm answer of
 # 9.9 ms instead of 26.8; at 1M it is the type that met the targets of `rag bench --scale` (README, Scale).
 FLAT_UP_TO = 25_000
-PROBED = 8  # one list in 8 is searched (nprobe = nlist / 8), and at least 32 (all of a small index's)
+PROBED = 16  # one list in 16 is searched (nprobe = nlist / 16), and at least 32 (all of a small index's)
 TRAINING_SAMPLE = 200_000  # vectors the lists' centroids are trained on
 EXACT_SUBSET = 20_000  # a document filter allowing at most this many rows is searched exactly
 
