@@ -111,9 +111,19 @@ def load(build: Path) -> StoredIndex:
     except (OSError, ValueError, KeyError, TypeError, RuntimeError) as error:
         raise IndexStoreError(f"The index in {build} is damaged ({error}); run `rag build` to rebuild.") from error
     stored = StoredIndex(
-        manifest, documents, units, chunks, vectors, lexical, sentences, sentence_vectors, same_as, texts, vocabulary
+        manifest,
+        documents,
+        units,
+        chunks,
+        vectors,
+        lexical,
+        sentences,
+        sentence_vectors,
+        same_as,
+        texts,
+        vocabulary,
+        exact=exact,
     )
-    stored.exact = exact
     if not _consistent(stored):
         raise IndexStoreError(f"The index in {build} is inconsistent; run `rag build` to rebuild.")
     return stored
