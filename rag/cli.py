@@ -101,6 +101,9 @@ def _parser() -> argparse.ArgumentParser:
     bench.add_argument("--out", type=Path, default=None, help="report folder (default eval/reports)")
     bench.add_argument("--scale", action="store_true", help="time FAISS index types and BM25 at --sizes instead")
     bench.add_argument("--sizes", default="100000,1000000", help="synthetic corpus sizes for --scale, comma-separated")
+    bench.add_argument(
+        "--only", choices=["faiss", "milvus"], default=None, help="with --scale: only FAISS and BM25, or only Milvus"
+    )
     _add_folders(bench, store=False)
     bench.set_defaults(run=_bench)
     return parser
@@ -210,6 +213,17 @@ def _serve(args) -> int:
     return 0
 
 
+def _bench_milvus(loaded: tuple, out: Path, progress) -> None:
+    """The real chunk vectors in a throwaway Milvus server and in Milvus Lite; eval/reports/scale-milvus.json."""
+    from rag.evaluation import scale_milvus
+
+    real, queries = loaded[0], loaded[1]
+    results = scale_milvus.measure(real, queries, progress)
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "scale-milvus.json").write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
+    print(scale_milvus.table(results) + f"\n\nReport: {out / 'scale-milvus.json'}")
+
+
 def _bench(args) -> int:
     from rag.evaluation import bench
 
@@ -221,8 +235,11 @@ def _bench(args) -> int:
         if not all(size.isdigit() and int(size) > 0 for size in sizes):
             raise QueryError(f"--sizes takes positive whole numbers separated by commas, not {args.sizes!r}.")
         index, out = args.index or default_index_dir(), args.out or PROJECT_ROOT / "eval" / "reports"
-        text, paths = scale.run_and_report(index, PROJECT_ROOT / "eval", [int(s) for s in sizes], out, progress)
-        print(text + "\n\nReport: " + ", ".join(str(p) for p in paths))
+        if args.only != "milvus":
+            text, paths = scale.run_and_report(index, PROJECT_ROOT / "eval", [int(s) for s in sizes], out, progress)
+            print(text + "\n\nReport: " + ", ".join(str(p) for p in paths))
+        if args.only != "faiss":
+            _bench_milvus(scale.load(index, PROJECT_ROOT / "eval"), out, progress)
         return 0
     if args.runs < 1:
         raise QueryError("--runs must be at least 1.")

@@ -93,8 +93,8 @@ def numbering(units) -> dict[str, list[int]]:
 
 @pytest.fixture(scope="session")
 def milvus_uri():
-    """A Milvus standalone server for this session (tests/milvus_server.py), for the slow Milvus tests."""
-    from milvus_server import executable, milvus_server
+    """A Milvus standalone server for this session (rag/evaluation/milvus_server.py), for the slow Milvus tests."""
+    from rag.evaluation.milvus_server import executable, milvus_server
 
     if executable() is None:
         pytest.skip("milvus-server is not installed (the `milvus` package); pip install milvus==2.3.5")

@@ -9,9 +9,9 @@ import time
 import numpy as np
 import psutil
 import pytest
-from milvus_server import free_port, milvus_server
 
 from rag.errors import IndexStoreError
+from rag.evaluation.milvus_server import free_port, milvus_server
 from rag.store.milvus import MilvusStore, is_milvus_uri
 
 pytestmark = pytest.mark.slow
@@ -175,3 +175,14 @@ def test_milvus_lite_open_in_another_process_is_refused(tmp_path):
         result = subprocess.run([sys.executable, "-c", other.format(path)], capture_output=True, text=True, timeout=120)
     assert "only one process at a time can use it" in result.stdout
     assert "Traceback" not in result.stderr
+
+
+def test_the_scale_bench_measures_milvus_lite_against_exact_search(tmp_path):
+    from rag.evaluation import scale_milvus
+
+    vectors, queries = unit_vectors(500, seed=5), unit_vectors(8, seed=6)
+    rows = [{"doc_id": f"doc{i % scale_milvus.DOCUMENTS}", "unit": i, "label": str(i), "text": ""} for i in range(500)]
+    result = scale_milvus._measure(str(tmp_path / "bench.db"), rows, vectors, queries)
+    assert result["vectors"] == 500 and result["recall10"] == 1.0  # Lite searches exactly
+    assert result["filtered_recall10"] == 1.0 and result["p50_ms"] > 0
+    assert "Milvus Lite" in scale_milvus.table([{"engine": "Milvus Lite", **result}])

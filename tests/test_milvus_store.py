@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 from conftest import SEEDS
-from milvus_server import free_port
 
 from rag import Index
 from rag.errors import IndexStoreError
+from rag.evaluation.milvus_server import free_port
 from rag.evaluation.questions import load_questions
 from rag.store import files, stores
 from rag.store.milvus import MilvusStore

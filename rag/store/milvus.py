@@ -229,6 +229,9 @@ def _pymilvus_client() -> type:
         log.setLevel(logging.NOTSET)
     logging.getLogger("pymilvus").setLevel(logging.CRITICAL)
     logging.getLogger("milvus_lite.server_manager").setLevel(logging.CRITICAL)
+    # Milvus Lite serves pymilvus in-process over gRPC and answers a call it lacks (AllocTimestamp) with an
+    # error pymilvus handles; gRPC's server would print a traceback for each.
+    logging.getLogger("grpc._server").setLevel(logging.CRITICAL)
     return MilvusClient
 
 
