@@ -31,7 +31,11 @@ def seal(folder: Path) -> None:
 def verify(folder: Path) -> None:
     """Raise IndexStoreError naming the first file that is not the one sealed (or was never sealed)."""
     listed = _read(folder)
-    unexpected = sorted({_name(folder, path) for path in _files_of(folder)} - set(listed))
+    try:
+        present = {_name(folder, path) for path in _files_of(folder)}
+    except OSError as error:  # the folder went while it was listed: a newer build was published meanwhile
+        raise _damaged(folder, f"its files cannot be listed ({error.strerror})") from error
+    unexpected = sorted(present - set(listed))
     if unexpected:
         raise _damaged(folder, f"{unexpected[0]} is not a file the build wrote")
     for name, expected in listed.items():

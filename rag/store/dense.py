@@ -94,8 +94,8 @@ class FaissVectors:
         faiss.omp_set_num_threads(1)
         self._index = index
         self._row_docs = row_docs
-        self._exact = exact  # an approximate index's exact vectors; None for a flat index, which holds them
-        self._flat = exact is None
+        self._flat = exact is None  # a flat index holds the exact vectors: read in place, never copied
+        self._exact = _flat_view(index) if exact is None else exact
 
     def __len__(self) -> int:
         return self._index.ntotal
@@ -117,10 +117,14 @@ class FaissVectors:
         return _exact_search(self._exact, found, query, n)  # the quantised scores re-scored exactly
 
     def vectors(self, rows: Sequence[int]) -> np.ndarray:
-        rows = np.asarray(rows, dtype=np.int64)
-        if self._flat:
-            return self._index.reconstruct_batch(rows) if len(rows) else np.zeros((0, self._index.d), np.float32)
-        return np.asarray(self._exact[rows], dtype=np.float32)
+        return np.asarray(self._exact[np.asarray(rows, dtype=np.int64)], dtype=np.float32)
+
+
+def _flat_view(index: faiss.IndexFlat) -> np.ndarray:
+    """The vectors a flat index holds, as an array over its own memory (valid while the index lives)."""
+    if index.ntotal == 0:
+        return np.zeros((0, index.d), np.float32)
+    return faiss.rev_swig_ptr(index.get_xb(), index.ntotal * index.d).reshape(index.ntotal, index.d)
 
 
 def _filtered(index: faiss.Index, selector: faiss.IDSelector) -> faiss.SearchParameters:
