@@ -28,7 +28,6 @@ The queries are the reference questions (eval/*.jsonl) embedded with the product
 import gc
 import json
 import logging
-import math
 import os
 import tempfile
 import time
@@ -37,6 +36,8 @@ from pathlib import Path
 
 import faiss
 import numpy as np
+
+from rag.store.dense import lists_for as nlist_for  # the store's own rule: the bench measures it
 
 K = 10
 TARGET = {"p50_ms": 10.0, "recall10": 0.95, "bytes": 2**30}  # what a type must meet at 1M
@@ -122,12 +123,6 @@ def recall_at_k(found: np.ndarray, corpus: np.ndarray, queries: np.ndarray, kth:
     an exact twin, since resolutions repeat agreed paragraphs verbatim), where comparing row ids would not."""
     similarity = np.einsum("qkd,qd->qk", corpus[np.where(found >= 0, found, 0)], queries)
     return float(np.mean((found >= 0) & (similarity >= kth[:, None] - TIE)))
-
-
-def nlist_for(n: int) -> int:
-    """About 4 sqrt(N) inverted lists, a power of two, with at least 39 training rows per list."""
-    wanted = 2 ** round(math.log2(4 * math.sqrt(n)))
-    return max(1, min(wanted, 2 ** int(math.log2(max(1, n // 39)))))
 
 
 def build(factory: str, corpus: np.ndarray, *, limit_s: float = BUILD_LIMIT_S, seed: int = 0) -> faiss.Index:

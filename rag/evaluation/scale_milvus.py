@@ -14,10 +14,10 @@ import numpy as np
 import psutil
 
 from rag.evaluation.milvus_server import executable, milvus_server
+from rag.evaluation.scale import TIE, K
 from rag.store.milvus import MilvusStore
 
 DOCUMENTS = 100
-K = 10
 
 
 def measure(vectors: np.ndarray, queries: np.ndarray, progress=print) -> list[dict]:
@@ -59,7 +59,8 @@ def _measure(uri: str, rows: list[dict], vectors: np.ndarray, queries: np.ndarra
 
 
 def _run(search, queries: np.ndarray, scores: np.ndarray, allowed: np.ndarray | None) -> dict:
-    """p50, p95 and recall@10 (a row as similar as the 10th best counts as found: exact ties)."""
+    """p50, p95 and recall@10, ties counted as scale.recall_at_k counts them (a row as similar as the 10th
+    best is found), over the rows the filter allows when they are fewer than 10."""
     if allowed is not None:
         scores = np.where(allowed[:, None], scores, -np.inf)
     kth = -np.sort(-scores, axis=0)[K - 1]
@@ -69,7 +70,7 @@ def _run(search, queries: np.ndarray, scores: np.ndarray, allowed: np.ndarray | 
         began = time.perf_counter()
         _, found = search(query[None])
         times.append((time.perf_counter() - began) * 1000)
-        recalls.append(np.sum(scores[found, i] >= kth[i] - 1e-5) / wanted)
+        recalls.append(np.sum(scores[found, i] >= kth[i] - TIE) / wanted)
     return {
         "p50_ms": round(float(np.percentile(times, 50)), 2),
         "p95_ms": round(float(np.percentile(times, 95)), 2),

@@ -57,7 +57,7 @@ class Index:
         self._embedder_lock = threading.Lock()
         paragraphs, self._sentence_vectors = stores.open_vectors(stored)
         self._ranker = Ranker(stored, lambda text: self.embedder.embed([text]), paragraphs, self._sentence_vectors)
-        self._sentence_matrix = stored.exact.get("sentences")  # kept on disk beside Milvus or an approximate index
+        self._sentence_matrix = stored.vectors("sentences")  # for highlights: never fetched from Milvus
         self._row_of = {(unit.doc_id, unit.label): row for row, unit in enumerate(stored.units)}
         self._ranges = notices_.numbering_ranges(stored.units)
         # Per index, not on the method: a cache on the class would keep every Index ever opened alive.
@@ -214,7 +214,7 @@ class Index:
         sentences = self._sentences_of.get(row, [])
         similarities = None
         if ranking.query_vector is not None and sentences:
-            similarities = self._sentence_similarities(sentences, ranking.query_vector[0])
+            similarities = np.asarray(self._sentence_matrix[sentences], dtype=np.float32) @ ranking.query_vector[0]
         spans = [(self._stored.sentences[i].start, self._stored.sentences[i].end) for i in sentences]
         return replace(
             self._quoted(row),
@@ -249,11 +249,6 @@ class Index:
             original_url=original_url(document, pages),
             footnotes=tuple(self._stored.units[self._row_of[(unit.doc_id, note)]].text for note in unit.notes),
         )
-
-    def _sentence_similarities(self, sentences: list[int], query: np.ndarray) -> np.ndarray:
-        if self._sentence_matrix is not None:
-            return np.asarray(self._sentence_matrix[sentences], dtype=np.float32) @ query
-        return self._sentence_vectors.vectors(sentences) @ query
 
     def _twins_of(self, row: int) -> tuple[SameAs, ...]:
         twins = []

@@ -48,8 +48,10 @@ def choose(count: int, kind: str = "auto") -> str:
 
 
 def lists_for(count: int) -> int:
-    """IVF lists for `count` vectors: about 4 * sqrt(count) (the usual rule), a power of two, at least 8."""
-    return max(8, 2 ** round(math.log2(4 * math.sqrt(max(count, 1)))))
+    """IVF lists for `count` vectors: about 4 * sqrt(count) (the usual rule), a power of two, with at least
+    39 training vectors a list (FAISS's minimum; it binds below about 24,000 vectors)."""
+    wanted = 2 ** round(math.log2(4 * math.sqrt(max(count, 1))))
+    return max(1, min(wanted, 2 ** int(math.log2(max(1, count // 39)))))
 
 
 def make(vectors: np.ndarray, index_type: str) -> faiss.Index:
@@ -58,7 +60,7 @@ def make(vectors: np.ndarray, index_type: str) -> faiss.Index:
     if index_type == FLAT:
         index = faiss.IndexFlatIP(dimensions)
     elif index_type == IVF:
-        lists = min(lists_for(len(vectors)), max(1, len(vectors) // 39))  # FAISS wants 39 vectors a list
+        lists = lists_for(len(vectors))
         index = faiss.index_factory(dimensions, f"IVF{lists},SQ8", faiss.METRIC_INNER_PRODUCT)
         sample = np.random.default_rng(0).permutation(len(vectors))[:TRAINING_SAMPLE]
         index.train(np.ascontiguousarray(vectors[np.sort(sample)]))
@@ -77,11 +79,12 @@ def describe(index: faiss.Index) -> dict:
     return {"type": IVF, "nlist": ivf.nlist, "nprobe": ivf.nprobe}
 
 
-def exact_vectors(index: faiss.Index) -> np.ndarray:
-    """Every vector a flat index holds."""
+def flat_vectors(index: faiss.IndexFlat) -> np.ndarray:
+    """The vectors a flat index holds, as an array over its own memory: no copy, valid while the index lives
+    (copy it to keep it longer)."""
     if index.ntotal == 0:
         return np.zeros((0, index.d), np.float32)
-    return index.reconstruct_n(0, index.ntotal)
+    return faiss.rev_swig_ptr(index.get_xb(), index.ntotal * index.d).reshape(index.ntotal, index.d)
 
 
 class FaissVectors:
@@ -95,7 +98,7 @@ class FaissVectors:
         self._index = index
         self._row_docs = row_docs
         self._flat = exact is None  # a flat index holds the exact vectors: read in place, never copied
-        self._exact = _flat_view(index) if exact is None else exact
+        self._exact = flat_vectors(index) if exact is None else exact
 
     def __len__(self) -> int:
         return self._index.ntotal
@@ -118,13 +121,6 @@ class FaissVectors:
 
     def vectors(self, rows: Sequence[int]) -> np.ndarray:
         return np.asarray(self._exact[np.asarray(rows, dtype=np.int64)], dtype=np.float32)
-
-
-def _flat_view(index: faiss.IndexFlat) -> np.ndarray:
-    """The vectors a flat index holds, as an array over its own memory (valid while the index lives)."""
-    if index.ntotal == 0:
-        return np.zeros((0, index.d), np.float32)
-    return faiss.rev_swig_ptr(index.get_xb(), index.ntotal * index.d).reshape(index.ntotal, index.d)
 
 
 def _filtered(index: faiss.Index, selector: faiss.IDSelector) -> faiss.SearchParameters:

@@ -61,8 +61,10 @@ class StoredIndex:
     exact: dict[str, np.ndarray] = field(default_factory=dict)  # "dense"/"sentences" -> exact vectors, when kept
 
     def vectors(self, stem: str) -> np.ndarray:
-        """The exact vectors of "dense" (chunks) or "sentences", row i for row i."""
-        return self.exact[stem] if stem in self.exact else dense.exact_vectors(getattr(self, _INDEX_FIELD[stem]))
+        """The exact vectors of "dense" (chunks) or "sentences", row i for row i: memory-mapped beside an
+        approximate index or Milvus, else read in place from the flat index: not copied, so valid only while
+        this StoredIndex lives."""
+        return self.exact[stem] if stem in self.exact else dense.flat_vectors(getattr(self, _INDEX_FIELD[stem]))
 
 
 _INDEX_FIELD = {"dense": "dense", "sentences": "sentence_vectors"}
@@ -140,7 +142,7 @@ def load_vectors(build: Path) -> dict[str, np.ndarray]:
             continue  # a damaged or swapped file would pair texts with other texts' vectors
         try:
             texts = [row["text"] for row in _read_jsonl(build / rows)]
-            stored = np.load(vectors) if exact.exists() else dense.exact_vectors(faiss.read_index(str(vectors)))
+            stored = np.load(vectors) if exact.exists() else _flat_index_vectors(vectors)
         except (OSError, ValueError, KeyError, TypeError, RuntimeError):
             continue  # what could be read is kept; the rest is embedded again
         if len(texts) == len(stored):
@@ -231,6 +233,11 @@ def _write_index(path: Path, index: faiss.Index) -> None:
 def _write_npy(path: Path, vectors: np.ndarray) -> None:
     with path.open("wb") as handle:
         np.save(handle, np.ascontiguousarray(vectors, dtype=np.float32))
+
+
+def _flat_index_vectors(path: Path) -> np.ndarray:
+    index = faiss.read_index(str(path))
+    return dense.flat_vectors(index).copy()  # copied while `index` still holds the memory the view points into
 
 
 def _read_index(path: Path) -> faiss.Index | None:
