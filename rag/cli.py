@@ -213,17 +213,6 @@ def _serve(args) -> int:
     return 0
 
 
-def _bench_milvus(loaded: tuple, out: Path, progress) -> None:
-    """The real chunk vectors in a throwaway Milvus server and in Milvus Lite; eval/reports/scale-milvus.json."""
-    from rag.evaluation import scale_milvus
-
-    real, queries = loaded[0], loaded[1]
-    results = scale_milvus.measure(real, queries, progress)
-    out.mkdir(parents=True, exist_ok=True)
-    (out / "scale-milvus.json").write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
-    print(scale_milvus.table(results) + f"\n\nReport: {out / 'scale-milvus.json'}")
-
-
 def _bench(args) -> int:
     from rag.evaluation import bench
 
@@ -239,7 +228,11 @@ def _bench(args) -> int:
             text, paths = scale.run_and_report(index, PROJECT_ROOT / "eval", [int(s) for s in sizes], out, progress)
             print(text + "\n\nReport: " + ", ".join(str(p) for p in paths))
         if args.only != "faiss":
-            _bench_milvus(scale.load(index, PROJECT_ROOT / "eval"), out, progress)
+            from rag.evaluation import scale_milvus
+
+            real, queries, *_ = scale.load(index, PROJECT_ROOT / "eval")
+            text, path = scale_milvus.run_and_report(real, queries, out, progress)
+            print(text + f"\n\nReport: {path}")
         return 0
     if args.runs < 1:
         raise QueryError("--runs must be at least 1.")

@@ -6,6 +6,7 @@ Rows are given to 100 made-up documents in turn, so a one-document filter allows
 part's filter does.
 """
 
+import json
 import tempfile
 import time
 from pathlib import Path
@@ -18,6 +19,15 @@ from rag.evaluation.scale import TIE, K
 from rag.store.milvus import MilvusStore
 
 DOCUMENTS = 100
+
+
+def run_and_report(vectors: np.ndarray, queries: np.ndarray, out: Path, progress=print) -> tuple[str, Path]:
+    """Measure, write out/scale-milvus.json; the table and the file written."""
+    results = measure(vectors, queries, progress)
+    out.mkdir(parents=True, exist_ok=True)
+    path = out / "scale-milvus.json"
+    path.write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
+    return table(results), path
 
 
 def measure(vectors: np.ndarray, queries: np.ndarray, progress=print) -> list[dict]:
