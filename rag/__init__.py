@@ -1,6 +1,6 @@
 """WSIS RAG: answers questions about WSIS documents only with verbatim, cited paragraphs."""
 
-from rag.errors import DocumentsError, IndexStoreError, ModelError, QueryError, RagError
+from rag.errors import DocumentsError, IndexStoreError, ModelError, NotFoundError, QueryError, RagError
 from rag.passage import Answer, Passage, SameAs
 from rag.retrieval.fusion import Settings
 from rag.retrieval.index import Index, answer, search
@@ -18,4 +18,5 @@ __all__ = [
     "IndexStoreError",
     "ModelError",
     "QueryError",
+    "NotFoundError",
 ]

@@ -19,3 +19,7 @@ class IndexStoreError(RagError):
 
 class QueryError(RagError, ValueError):
     """A search request that cannot be answered as asked (empty query, bad k, unknown document)."""
+
+
+class NotFoundError(QueryError):
+    """A document or paragraph asked for by name that the index does not hold."""
