@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 
 from rag.citations import citation, full_citation, label_phrase, original_url, pages_of, source_url
-from rag.errors import IndexStoreError, ModelError, QueryError
+from rag.errors import IndexStoreError, ModelError, NotFoundError, QueryError
 from rag.ingest.folder import Document, read_text
 from rag.ingest.paragraphs import Unit
 from rag.memory import release_freed_memory
@@ -20,6 +20,7 @@ from rag.retrieval import notices as notices_
 from rag.retrieval.examples import example_questions
 from rag.retrieval.fusion import DEFAULT, Settings
 from rag.retrieval.highlights import highlights
+from rag.retrieval.lookup import Lookup
 from rag.retrieval.query import check_query
 from rag.retrieval.ranking import Ranker, Ranking
 from rag.store import files, stores
@@ -108,6 +109,20 @@ class Index:
     def document(self, doc_id: str) -> Document:
         self._check_docs([doc_id])
         return self._stored.documents[doc_id]
+
+    def find_document(self, name: str) -> Document:
+        """The document `name` names: its id, its UN symbol ("A/RES/70/125"), its short name or an alias."""
+        return self._lookup.document(name)
+
+    def paragraph(self, document: str, label: str) -> Passage:
+        """One paragraph, named as a reader names it: the document by id, symbol or short name, the paragraph
+        by its own label ("A/RES/70/125", "32"; "48(a)", "PP3", "para. 12", "¶3"). Quoted and cited as a
+        search returns it, with score 0. NotFoundError when either is not there."""
+        return self._quoted(self._lookup.row(self._lookup.document(document), label))
+
+    @functools.cached_property
+    def _lookup(self) -> Lookup:
+        return Lookup(self._stored.documents, self._stored.units, self._ranges)
 
     def text(self, doc_id: str) -> str:
         """The text a document's spans point into: the file itself for .txt and .md, else the text the index
@@ -268,7 +283,7 @@ class Index:
         unknown = [d for d in docs if d not in self._stored.documents]
         if unknown:
             known = ", ".join(sorted(self._stored.documents))
-            raise QueryError(f"Unknown document id {unknown[0]!r}; known ids: {known}.")
+            raise NotFoundError(f"Unknown document id {unknown[0]!r}; known ids: {known}.")
 
 
 def _start_embedder(folder: Path) -> OnnxEmbedder | None:
