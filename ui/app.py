@@ -17,6 +17,7 @@ from fastapi import FastAPI  # noqa: E402
 from fastapi.responses import FileResponse, HTMLResponse  # noqa: E402
 
 from rag import Index, QueryError  # noqa: E402
+from rag.integrations.rest import rest_api  # noqa: E402
 from rag.retrieval import notices  # noqa: E402
 from rag.retrieval.conversation import is_follow_up, search_query  # noqa: E402
 from rag.retrieval.query import readable  # noqa: E402
@@ -182,9 +183,11 @@ def _source_links(index: Index) -> str:
 
 
 def create_server(index: Index) -> FastAPI:
-    """One FastAPI app: the source viewer at /source/<doc_id>, the chat (and its API) at /."""
+    """One FastAPI app: the source viewer at /source/<doc_id>, the REST API at /api, the chat (and its Gradio
+    API) at /."""
     server = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
     known = {d.id for d in index.documents}
+    server.mount("/api", rest_api(index))  # before the chat's catch-all mount at /
 
     def not_found() -> HTMLResponse:
         return HTMLResponse(not_found_page(), status_code=404, headers=HEADERS)
