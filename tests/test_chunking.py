@@ -3,7 +3,7 @@
 from rag.ingest.folder import Document
 from rag.ingest.paragraphs import parse
 from rag.store.chunking import chunk_units, lexical_text, sentence_chunks, split_to_window
-from rag.store.embedding import WINDOW
+from rag.store.model import WINDOW
 
 
 def model_word_pieces(reference, text: str) -> int:

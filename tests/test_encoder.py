@@ -1,5 +1,6 @@
 """The ONNX export against sentence-transformers, its hash checks, and a query path without torch."""
 
+import json
 import os
 import shutil
 import subprocess
@@ -54,9 +55,12 @@ def test_an_export_that_does_not_match_its_hash_is_refused(embedder, tmp_path, n
 def test_an_export_of_another_model_is_refused(embedder, tmp_path):
     copy = tmp_path / "export"
     shutil.copytree(embedder.folder, copy)
-    record = (copy / "export.json").read_text()
-    (copy / "export.json").write_text(record.replace('"sha256": "53aa', '"sha256": "0000'))
-    with pytest.raises(ModelError, match="is not of sentence-transformers/all-MiniLM-L6-v2"):
+    with pytest.raises(ModelError, match="is not of this index's model"):
+        OnnxEmbedder(copy, key="0" * 16)
+    record = json.loads((copy / "export.json").read_text())
+    record["model"]["pooling"] = ["cls"]  # an export.json edited to claim another pooling is refused, not obeyed
+    (copy / "export.json").write_text(json.dumps(record))
+    with pytest.raises(ModelError, match="is not of the model its export.json names"):
         OnnxEmbedder(copy)
 
 

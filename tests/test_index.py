@@ -10,7 +10,8 @@ from rag import Index
 from rag.errors import ModelError
 from rag.store import files
 from rag.store.build import build
-from rag.store.embedding import check_weights, model_dir
+from rag.store.embedding import check_weights
+from rag.store.model import bundled_dir
 
 DOCS = {
     "alpha.md": "# Alpha Report\n\n## Water\n\n1. Clean water is a human right for every village.\n\n"
@@ -45,8 +46,11 @@ def test_round_trip_restores_everything(small, embedder):
 
 def test_manifest_records_model_versions_and_sources(small):
     manifest = small[2].manifest
-    assert manifest["model"]["id"] == "sentence-transformers/all-MiniLM-L6-v2"
+    assert manifest["model"]["name"] == "sentence-transformers/all-MiniLM-L6-v2"
+    assert manifest["model"]["path"] is None  # the bundled model, wherever its package is installed
     assert manifest["model"]["sha256"].startswith("53aa5117")
+    assert (manifest["model"]["dimensions"], manifest["model"]["window"]) == (384, 256)
+    assert (manifest["model"]["pooling"], manifest["model"]["normalize"]) == (["mean"], True)
     assert set(manifest["sources"]) == {"alpha.md", "beta.txt"}
     assert manifest["counts"] == {"documents": 2, "units": 7, "chunks": 4}
 
@@ -94,8 +98,8 @@ def test_manifest_mismatch_triggers_rebuild(small, embedder, field):
 def test_tampered_weights_are_refused(tmp_path):
     copy = tmp_path / "model"
     copy.mkdir()
-    weights = (model_dir() / "model.safetensors").read_bytes()
+    weights = (bundled_dir() / "model.safetensors").read_bytes()
     (copy / "model.safetensors").write_bytes(weights[:-1] + bytes([weights[-1] ^ 1]))
     with pytest.raises(ModelError, match="not the official sentence-transformers/all-MiniLM-L6-v2"):
         check_weights(copy)
-    assert check_weights(model_dir()) == model_dir()
+    assert check_weights(bundled_dir()) == bundled_dir()

@@ -9,7 +9,6 @@ import faiss
 from langchain_text_splitters import RecursiveCharacterTextSplitter
 
 from rag.evaluation.metrics import Hit, Response
-from rag.store.embedding import DIMENSIONS
 from rag.store.encoder import Embedder
 
 
@@ -18,8 +17,9 @@ class TutorialBaseline:
         splitter = RecursiveCharacterTextSplitter(chunk_size=1000, chunk_overlap=200)
         self._chunks = [(doc_id, piece) for doc_id, text in documents.items() for piece in splitter.split_text(text)]
         self._embedder = embedder
-        self._dense = faiss.IndexFlatIP(DIMENSIONS)
-        self._dense.add(embedder.embed([piece for _, piece in self._chunks]))
+        vectors = embedder.embed([piece for _, piece in self._chunks])
+        self._dense = faiss.IndexFlatIP(vectors.shape[1])  # the dimensions of whichever model embeds
+        self._dense.add(vectors)
 
     def __call__(self, query: str, k: int) -> Response:
         scores, ids = self._dense.search(self._embedder.embed([query]), k)

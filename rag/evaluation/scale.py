@@ -283,6 +283,7 @@ def _top(scores: np.ndarray, k: int) -> np.ndarray:
 def load(index_dir: Path, eval_dir: Path, limit: int = 300) -> tuple:
     """The live build's chunk vectors and texts, and the questions, as text and embedded with its model."""
     from rag.errors import IndexStoreError
+    from rag.store.build import live_model
     from rag.store.encoder import open_embedder
     from rag.store.files import live_build
 
@@ -290,7 +291,8 @@ def load(index_dir: Path, eval_dir: Path, limit: int = 300) -> tuple:
     if build_dir is None:
         raise IndexStoreError(f"No built index in {index_dir}; run `rag build --index {index_dir}` first.")
     questions = question_texts(eval_dir, limit)
-    return real_vectors(build_dir), open_embedder(index_dir).embed(questions), chunk_texts(build_dir), questions
+    queries = open_embedder(index_dir, live_model(index_dir)).embed(questions)
+    return real_vectors(build_dir), queries, chunk_texts(build_dir), questions
 
 
 def run_and_report(index_dir: Path, eval_dir: Path, sizes, out: Path, progress: Progress = print):

@@ -24,8 +24,9 @@ from rag.retrieval.lookup import Lookup
 from rag.retrieval.query import check_query
 from rag.retrieval.ranking import Ranker, Ranking
 from rag.store import files, stores
-from rag.store.build import build, is_current
+from rag.store.build import build, index_model, is_current
 from rag.store.encoder import Embedder, OnnxEmbedder, export_folder, open_embedder
+from rag.store.model import Model
 
 log = logging.getLogger(__name__)
 
@@ -76,27 +77,32 @@ class Index:
         embedder: Embedder | None = None,
         progress: bool = False,
         store: str | None = None,
+        model: Model | str | Path | None = None,
     ) -> "Index":
         """Load the index of `docs_dir` from `index_dir`, building or rebuilding it first when stale.
         `store` is where the vectors are searched: "faiss" (in this process), "milvus://HOST:PORT" (a
         Milvus server) or a file ending ".db" (Milvus Lite); an index built for another store is rebuilt.
+        `model` is the embedding model: a sentence-transformers model folder, "bundled", or None for the
+        one the index was built with (the bundled all-MiniLM-L6-v2 when there is no index yet); an index
+        built with another model is rebuilt. `embedder`, when given, must be of that model.
 
         Defaults: the bundled seeds/ and index/ folders, FAISS (or $RAG_DOCS, $RAG_INDEX and $RAG_STORE).
         """
         docs = Path(docs_dir) if docs_dir is not None else default_docs_dir()
         folder = Path(index_dir) if index_dir is not None else default_index_dir()
         store = stores.resolve(store)
-        model = embedder or _start_embedder(folder)  # it loads in the background while the index is read
-        stored = _load_current(docs, folder, store)
+        model = index_model(folder, model)  # read from the manifest when not given: no weights are hashed
+        running = embedder or _start_embedder(folder, model)  # it loads in the background while the index is read
+        stored = _load_current(docs, folder, store, model)
         if stored is None:
             with files.build_lock(folder):
-                stored = _load_current(docs, folder, store, warn=False)  # another process may have built it
+                stored = _load_current(docs, folder, store, model, warn=False)  # another process may have built it
                 if stored is None:
                     log.info("Building the index of %s in %s", docs, folder)
-                    report = build(docs, folder, embedder=embedder, progress=progress, store=store)
+                    report = build(docs, folder, model=model, embedder=embedder, progress=progress, store=store)
                     stored = files.load(report.folder)
-                    model = embedder or _start_embedder(folder)
-        return cls(stored, embedder=model, docs_dir=docs, index_dir=folder)
+                    running = embedder or _start_embedder(folder, model)
+        return cls(stored, embedder=running, docs_dir=docs, index_dir=folder)
 
     @property
     def documents(self) -> list[Document]:
@@ -211,7 +217,7 @@ class Index:
     def embedder(self) -> Embedder:
         with self._embedder_lock:  # loaded on first use: opening an index for display needs no model
             if self._embedder is None:
-                self._embedder = open_embedder(self._index_dir)
+                self._embedder = open_embedder(self._index_dir, Model.from_record(self.manifest.get("model")))
             return self._embedder
 
     def _rank(self, query: str, k: int, docs: list[str] | None, settings: Settings) -> Ranking:
@@ -286,22 +292,23 @@ class Index:
             raise NotFoundError(f"Unknown document id {unknown[0]!r}; known ids: {known}.")
 
 
-def _start_embedder(folder: Path) -> OnnxEmbedder | None:
-    """The index folder's model export, starting to load; None when there is none yet (the build makes it)."""
-    if not (export_folder(folder) / "export.json").is_file():
+def _start_embedder(folder: Path, model: Model) -> OnnxEmbedder | None:
+    """The index folder's export of `model`, starting to load; None when there is none yet (the build makes it)."""
+    if not (export_folder(folder, model) / "export.json").is_file():
         return None
     try:
-        return OnnxEmbedder(export_folder(folder))
+        return OnnxEmbedder(export_folder(folder, model), key=model.key)
     except ModelError:
         return None  # an unreadable record: made again on first use
 
 
-def _load_current(docs: Path, folder: Path, store: str, *, warn: bool = True) -> files.StoredIndex | None:
+def _load_current(docs: Path, folder: Path, store: str, model: Model, *, warn: bool = True) -> files.StoredIndex | None:
     build_folder = files.live_build(folder)
     if build_folder is None:
         return None
     try:
-        return files.load(build_folder) if is_current(files.read_manifest(build_folder), docs, store) else None
+        current = is_current(files.read_manifest(build_folder), docs, store, model)
+        return files.load(build_folder) if current else None
     except IndexStoreError as error:
         if warn:  # said once, on the first look
             log.warning("%s Rebuilding.", error)

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import numpy as np
 
-from rag.errors import IndexStoreError
+from rag.errors import IndexStoreError, ModelError
 from rag.ingest.folder import catalog_sha256, describe, document_files, file_sha256, read_catalog, read_documents
 from rag.ingest.normalise import words
 from rag.ingest.paragraphs import BODY_KINDS, PARSER_VERSION, parse_document
@@ -19,10 +19,10 @@ from rag.store import dense, files, stores
 from rag.store.agreed import SHINGLE, THRESHOLD, same_language
 from rag.store.checksums import verify
 from rag.store.chunking import CHUNKER_VERSION, Chunk, chunk_units, lexical_text, sentence_chunks
-from rag.store.embedding import DIMENSIONS, MODEL_ID, MODEL_SHA256
 from rag.store.encoder import Embedder, OnnxEmbedder, ensure_export
 from rag.store.lexical import LEXICAL_VERSION, LexicalIndex
-from rag.store.ocr import OcrRepairer
+from rag.store.model import Model, bundled, resolve, verified
+from rag.store.ocr import OcrRepairer, lexicon
 from rag.store.progress import Meter
 from rag.store.vector_cache import VectorCache, text_digest
 
@@ -44,12 +44,34 @@ class BuildReport:
     skipped: dict[str, str]  # file name -> why it could not be read
 
 
-def expected_manifest(docs_dir: Path, store: str = stores.FAISS) -> dict:
-    """What the manifest of an up-to-date index says; cheap to compute (hashes, no parsing)."""
+def live_model(index_dir: Path) -> Model | None:
+    """The model the live build was made with, as its manifest records it (its folder is not read); None when
+    there is no build, or its manifest records no model in today's form."""
+    return _model_of(files.live_build(index_dir))
+
+
+def _model_of(build_folder: Path | None) -> Model | None:
+    if build_folder is None:
+        return None
+    try:
+        return Model.from_record(files.read_manifest(build_folder).get("model"))
+    except (IndexStoreError, ModelError):
+        return None
+
+
+def index_model(index_dir: Path, model: Model | str | Path | None = None) -> Model:
+    """The model to build or open with: the one asked for (a Model, a folder, or "bundled"), else the one the
+    live build was made with, else the bundled one. Without asking, an index keeps its model."""
+    return resolve(model) or live_model(index_dir) or bundled()
+
+
+def expected_manifest(docs_dir: Path, store: str = stores.FAISS, model: Model | None = None) -> dict:
+    """What the manifest of an up-to-date index of `model` (default: the bundled one) says; cheap to compute
+    (hashes of the documents, no parsing)."""
     return {
         "format": files.FORMAT,
         "store": store,  # where the vectors are searched: "faiss", or a Milvus address or Milvus Lite file
-        "model": {"id": MODEL_ID, "sha256": MODEL_SHA256},
+        "model": (model or bundled()).record(),
         "parser_version": PARSER_VERSION,
         "chunker_version": CHUNKER_VERSION,
         "lexical_version": LEXICAL_VERSION,
@@ -59,20 +81,20 @@ def expected_manifest(docs_dir: Path, store: str = stores.FAISS) -> dict:
     }
 
 
-def is_current(manifest: dict, docs_dir: Path, store: str = stores.FAISS) -> bool:
-    expected = expected_manifest(docs_dir, store)
+def is_current(manifest: dict, docs_dir: Path, store: str = stores.FAISS, model: Model | None = None) -> bool:
+    expected = expected_manifest(docs_dir, store, model)
     manifest = {"store": stores.FAISS, **manifest}  # a build from before the choice of store is a FAISS one
     return all(manifest.get(key) == value for key, value in expected.items())
 
 
-def up_to_date(docs_dir: Path, index_dir: Path, store: str = stores.FAISS) -> bool:
-    """Whether the live build is of these documents and intact (each file the one it wrote), so a build
-    would change nothing; a damaged or unreadable build is not up to date."""
+def up_to_date(docs_dir: Path, index_dir: Path, store: str = stores.FAISS, model: Model | None = None) -> bool:
+    """Whether the live build is of these documents, of `model` (default: its own) and intact (each file the
+    one it wrote), so a build would change nothing; a damaged or unreadable build is not up to date."""
     folder = files.live_build(index_dir)
     if folder is None:
         return False
     try:
-        if not is_current(files.read_manifest(folder), docs_dir, store):
+        if not is_current(files.read_manifest(folder), docs_dir, store, index_model(index_dir, model)):
             return False
         verify(folder)
     except IndexStoreError:
@@ -84,6 +106,7 @@ def build(
     docs_dir: Path,
     index_dir: Path,
     *,
+    model: Model | str | Path | None = None,
     embedder: Embedder | None = None,
     progress: bool = False,
     repair_ocr: bool = True,
@@ -93,10 +116,12 @@ def build(
 ) -> BuildReport:
     """Parse, chunk, embed and save; vectors of unchanged chunks are reused from the previous build.
     `store` is where the vectors are searched (see stores.py); for FAISS, `dense_index` is the index type:
-    "auto" (by size, see dense.choose), "flat" or "ivf".
+    "auto" (by size, see dense.choose), "flat" or "ivf". `model` is the embedding model (see index_model:
+    by default the one the index already has); `embedder`, when given, must be of it.
     `repair_ocr=False` and `stem=False` exist for the evaluation's ablations."""
     began = time.perf_counter()
-    manifest = expected_manifest(docs_dir, store)
+    model = verified(index_model(index_dir, model))  # a model whose files changed is refused, not mixed in
+    manifest = expected_manifest(docs_dir, store, model)
     catalog = read_catalog(docs_dir)
     readable, skipped = read_documents(docs_dir)
     documents, units, texts = {}, [], {}
@@ -109,13 +134,14 @@ def build(
             texts[path.stem] = extracted.text
         meter.advance(1, f"{len(units):,} units")
     meter.close()
-    repairer = OcrRepairer([u.text for u in units]) if repair_ocr else None
-    chunks, sentences = _repaired(chunk_units(units), repairer), _repaired(sentence_chunks(units), repairer)
+    repairer = OcrRepairer([u.text for u in units], lexicon(model.folder)) if repair_ocr else None
+    chunks, sentences = _repaired(chunk_units(units, model), repairer), _repaired(sentence_chunks(units), repairer)
     # Without an embedder, the export the query path needs is checked (or made) beside the build, and loaded
     # only if there is something to embed: a process that exits while onnxruntime loads aborts.
-    load_embedder = (lambda: embedder) if embedder else functools.partial(OnnxEmbedder, ensure_export(index_dir))
+    exported = None if embedder else ensure_export(index_dir, model)
+    load_embedder = (lambda: embedder) if embedder else functools.partial(OnnxEmbedder, exported, key=model.key)
     embedded_texts = [c.text for c in chunks + sentences]
-    vectors, embedded, reused = _vectors(embedded_texts, index_dir, load_embedder, progress)
+    vectors, embedded, reused = _vectors(embedded_texts, index_dir, model, load_embedder, progress)
     vector_sets = {"dense": vectors[: len(chunks)], "sentences": vectors[len(chunks) :]}
     if stores.is_milvus(store):  # the vectors are searched there; the build keeps them exactly for reuse
         indexes, exact = {"dense": None, "sentences": None}, vector_sets
@@ -150,7 +176,7 @@ def build(
         folder = files.save(index_dir, stored)
     finally:
         stores.drop_unused(store, index_dir)  # the previous build's collections, or this one's if not published
-    VectorCache(index_dir).clear()  # the new build holds the vectors the cache kept for a resumed build
+    VectorCache(index_dir, model).clear()  # the new build holds the vectors the cache kept for a resumed build
     seconds = time.perf_counter() - began
     log.info(
         "Built %s: %d documents, %d units, %d chunks in %.1f s",
@@ -185,12 +211,12 @@ def _faiss_indexes(vector_sets: dict[str, np.ndarray], kind: str) -> tuple[dict,
     return indexes, exact, described
 
 
-def _vectors(texts: list[str], index_dir: Path, load_embedder: Callable[[], Embedder], progress: bool):
+def _vectors(texts: list[str], index_dir: Path, model: Model, load_embedder: Callable[[], Embedder], progress: bool):
     """Vectors for `texts`, embedding each distinct text once and only if neither the previous build nor an
     interrupted one already embedded it with the same model; also how many were embedded and how many
     reused. Fresh vectors are kept on disk a batch at a time, so a build stopped part way resumes."""
-    known = _previous_vectors(index_dir)
-    cache = VectorCache(index_dir)
+    known = _previous_vectors(index_dir, model)
+    cache = VectorCache(index_dir, model)
     cached = cache.load()
     missing = []
     for text in sorted(set(texts) - known.keys()):
@@ -210,18 +236,13 @@ def _vectors(texts: list[str], index_dir: Path, load_embedder: Callable[[], Embe
             known.update(zip(batch, fresh, strict=True))
             meter.advance(len(batch))
         meter.close()
-    vectors = np.stack([known[t] for t in texts]) if texts else np.zeros((0, DIMENSIONS), np.float32)
+    vectors = np.stack([known[t] for t in texts]) if texts else np.zeros((0, model.dimensions), np.float32)
     return vectors.astype(np.float32), len(missing), len(set(texts)) - len(missing)
 
 
-def _previous_vectors(index_dir: Path) -> dict[str, np.ndarray]:
+def _previous_vectors(index_dir: Path, model: Model) -> dict[str, np.ndarray]:
     folder = files.live_build(index_dir)
-    if folder is None:
-        return {}
-    try:
-        model = files.read_manifest(folder).get("model")
-    except IndexStoreError:
-        return {}  # a damaged index is simply rebuilt from scratch
-    if model != {"id": MODEL_ID, "sha256": MODEL_SHA256}:
+    previous = _model_of(folder)  # None for a damaged index: it is simply rebuilt from scratch
+    if previous is None or previous.key != model.key:
         return {}  # vectors from another model cannot be mixed with this one's
     return files.load_vectors(folder)

@@ -2,20 +2,23 @@
 
 Lengths are measured with tiktoken (cl100k) under a budget well inside the window; every piece is then
 checked with the model's own tokenizer and split again if it still would not fit, so the model never
-truncates what it embeds. Each piece keeps its unit: what is quoted is always the whole paragraph.
+truncates what it embeds. The window and the tokenizer are the index's model's (rag/store/model.py).
+Each piece keeps its unit: what is quoted is always the whole paragraph.
 Each paragraph's sentences are records too, so a long paragraph is also scored by its best sentence.
 """
 
 import functools
 from dataclasses import dataclass
+from pathlib import Path
 
 from rag.ingest.folder import Document
 from rag.ingest.paragraphs import BODY_KINDS, Unit
 from rag.ingest.sentences import sentence_spans
-from rag.store.embedding import WINDOW, count_word_pieces
+from rag.store.model import WINDOW, Model, bundled
 
 CHUNKER_VERSION = "4"
-TOKEN_BUDGET = 160  # cl100k tokens per piece; word pieces run up to ~1.5x that on URLs
+TOKEN_BUDGET = 160  # cl100k tokens per piece in the bundled model's WINDOW (scaled to another model's window);
+# word pieces run up to ~1.5x that on URLs
 OVERLAP = 24  # cl100k tokens shared by neighbouring pieces, so no sentence loses its context
 SENTENCE_SEPARATORS = [". ", "? ", "! ", "; ", ": ", ", ", " ", ""]
 MAX_CONTEXT_WORDS = 24  # the context line the lexical index sees with a piece is cut to this many words
@@ -35,9 +38,12 @@ def context_line(document: Document, unit: Unit) -> str:
     return " ".join(words[:MAX_CONTEXT_WORDS])
 
 
-def chunk_units(units: list[Unit]) -> list[Chunk]:
-    """One record per window-sized piece of every body unit (one per paragraph, unless it is too long)."""
-    return _pieces(units, split_to_window)
+def chunk_units(units: list[Unit], model: Model | None = None) -> list[Chunk]:
+    """One record per window-sized piece of every body unit (one per paragraph, unless it is too long), for
+    `model`'s window (default: the bundled model)."""
+    model = model or bundled()
+    budget = TOKEN_BUDGET * model.window // WINDOW
+    return _pieces(units, functools.partial(split_to_window, budget=budget, model=model))
 
 
 def sentence_chunks(units: list[Unit]) -> list[Chunk]:
@@ -60,17 +66,35 @@ def lexical_text(chunk: Chunk, units: list[Unit], documents: dict[str, Document]
     return f"{context_line(documents[unit.doc_id], unit)}: {unit.text[chunk.start : chunk.end]}"
 
 
-def split_to_window(text: str, budget: int = TOKEN_BUDGET) -> list[tuple[int, int]]:
-    """(start, end) of pieces of `text` that each fit the model's window."""
-    if count_word_pieces(text) <= WINDOW:
+def split_to_window(text: str, budget: int = TOKEN_BUDGET, model: Model | None = None) -> list[tuple[int, int]]:
+    """(start, end) of pieces of `text` that each fit the window of `model` (default: the bundled model)."""
+    model = model or bundled()
+    if count_word_pieces(text, model) <= model.window:
         return [(0, len(text))]
     pieces = []
     for start, end in _split(text, budget):
-        if count_word_pieces(text[start:end]) <= WINDOW or budget < 16:
+        if count_word_pieces(text[start:end], model) <= model.window or budget < 16:
             pieces.append((start, end))
         else:  # unusual text (long URLs, OCR debris) with many word pieces per token: split finer
-            pieces.extend((start + s, start + e) for s, e in split_to_window(text[start:end], budget // 2))
+            pieces.extend((start + s, start + e) for s, e in split_to_window(text[start:end], budget // 2, model))
     return pieces
+
+
+def count_word_pieces(text: str, model: Model) -> int:
+    """How many word pieces `model` sees for `text`, its special tokens ([CLS], [SEP]) included."""
+    return len(_word_piece_tokenizer(model.folder, model.lower_case).encode(text).ids)
+
+
+@functools.lru_cache(maxsize=4)
+def _word_piece_tokenizer(folder: Path, lower_case: bool):
+    from tokenizers import Tokenizer, normalizers
+
+    tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
+    tokenizer.no_truncation()
+    tokenizer.no_padding()
+    if lower_case:  # as sentence-transformers adds it for do_lower_case (a lower-cased text may split otherwise)
+        tokenizer.normalizer = normalizers.Sequence([normalizers.Lowercase(), *filter(None, [tokenizer.normalizer])])
+    return tokenizer
 
 
 def _split(text: str, budget: int) -> list[tuple[int, int]]:

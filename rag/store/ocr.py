@@ -9,10 +9,12 @@ The repairs feed search; quotes always show the text as printed.
 """
 
 import functools
+import json
 import re
 from collections import Counter
+from pathlib import Path
 
-from rag.store.embedding import model_dir
+from rag.store.model import bundled_dir
 
 TOKEN = re.compile(r"[^\W_]+(?:'[^\W_]+)*")
 ODD_CASE = re.compile(r"[a-z][A-Z]|^[A-Z]{2}[a-z]{2,}")  # leT, impOltant, AfHcan, FUithennore; not ICTs
@@ -29,10 +31,15 @@ RARE = 2  # a word used at most this often, and not an English word, is a suspec
 RUN_TOGETHER = frozenset("of to in on at by the and for".split())  # "ofthe", "ofWSIS", "tothe"
 LETTERS = "abcdefghijklmnopqrstuvwxyz"
 LONGEST_WORD = 40  # past this a token is no misread word; its candidates would grow with the cube of its length
+MIN_LEXICON = 1000  # whole words a model's vocabulary must give to serve as the lexicon
+# How tokenizers mark a piece that starts a word: SentencePiece "▁" (XLM-R, T5), byte-level BPE "Ġ" (RoBERTa).
+WORD_STARTS = ("▁", "Ġ")
 
 
 class OcrRepairer:
-    def __init__(self, texts: list[str]):
+    def __init__(self, texts: list[str], lexicon: frozenset[str] | None = None):
+        """`lexicon`: the words that are never suspect for being rare (default: the English word list)."""
+        self._lexicon = english_words() if lexicon is None else lexicon
         self._counts: Counter[str] = Counter()
         self._forms: dict[str, Counter[str]] = {}
         for text in texts:
@@ -85,7 +92,7 @@ class OcrRepairer:
             return digits >= 2 and digits < len(token) and bool(re.fullmatch(r"[\dIlOoSB]{3,}", token))
         if ODD_CASE.search(token) or "'" in lower.rstrip("s'"):
             return True
-        return self._counts[lower] <= RARE and lower.isalpha() and lower not in english_words()
+        return self._counts[lower] <= RARE and lower.isalpha() and lower not in self._lexicon
 
     def _one_letter_off(self, word: str) -> list[str]:
         """One letter misread as any other ("impOltant" -> "important"), in long words only."""
@@ -98,11 +105,38 @@ class OcrRepairer:
         return [f"{w} {word[len(w) :]}" for w in RUN_TOGETHER if word.startswith(w) and len(word) > len(w) + 1]
 
 
-@functools.lru_cache(maxsize=1)
 def english_words() -> frozenset[str]:
-    """Whole words of the embedding model's (uncased English) vocabulary."""
-    lines = (model_dir() / "vocab.txt").read_text(encoding="utf-8").split()
-    return frozenset(w for w in lines if w.isalpha() and not w.startswith("##"))
+    """Whole words of the bundled model's (uncased English) vocabulary."""
+    return lexicon(bundled_dir())
+
+
+@functools.lru_cache(maxsize=4)
+def lexicon(folder: Path) -> frozenset[str]:
+    """Whole words, lower-cased, of the vocabulary of the model in `folder`: its vocab.txt (WordPiece), else
+    the word-initial pieces of its tokenizer.json (SentencePiece, BPE); the English word list when neither
+    gives enough words to tell a damaged word from a real one (a byte-level or character model)."""
+    if (folder / "vocab.txt").is_file():
+        pieces = (folder / "vocab.txt").read_text(encoding="utf-8").split()
+        words = frozenset(w.lower() for w in pieces if w.isalpha() and not w.startswith("##"))
+    else:
+        words = frozenset(w.lower() for w in _word_pieces(folder / "tokenizer.json") if w.isalpha())
+    if len(words) < MIN_LEXICON and folder != bundled_dir():
+        return english_words()
+    return words
+
+
+def _word_pieces(path: Path) -> list[str]:
+    """The pieces of a tokenizer.json vocabulary that start a word, without their marker."""
+    try:
+        model = json.loads(path.read_text(encoding="utf-8"))["model"]
+        vocab = model["vocab"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return []
+    pieces = [p for p in (vocab if isinstance(vocab, dict) else [entry[0] for entry in vocab]) if isinstance(p, str)]
+    if model.get("type") == "WordPiece":  # a word's first piece is unmarked, the rest carry "##"
+        prefix = model.get("continuing_subword_prefix") or "##"
+        return [piece for piece in pieces if not piece.startswith(prefix)]
+    return [piece[1:] for piece in pieces if piece.startswith(WORD_STARTS)]
 
 
 def _substitutions(word: str) -> list[str]:

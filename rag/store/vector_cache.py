@@ -1,7 +1,7 @@
 """Vectors a build has embedded but not yet published, kept on disk batch by batch, so that a build stopped
 part way (Ctrl+C, `kill -9`, a full disk) resumes from what it had embedded instead of starting over.
 
-index/vectors/<weights sha256[:16]>/<sha256 of the file>.npz   digests of the texts (sha256) and their vectors
+index/vectors/<model key>/<sha256 of the file>.npz   digests of the texts (sha256) and their vectors
 
 Each batch is written to a temporary file and renamed, so a batch is on disk whole or not at all; its name is
 the hash of its bytes, so a damaged batch is found and dropped, never read as right. Once a build is published
@@ -18,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
-from rag.store.embedding import DIMENSIONS, MODEL_SHA256
+from rag.store.model import Model, bundled
 
 log = logging.getLogger(__name__)
 
@@ -30,8 +30,10 @@ def text_digest(text: str) -> bytes:
 
 
 class VectorCache:
-    def __init__(self, index_dir: Path):
-        self.folder = Path(index_dir) / "vectors" / MODEL_SHA256[:16]
+    def __init__(self, index_dir: Path, model: Model | None = None):
+        """The cache of `model`'s vectors (default: the bundled model's): another model's are never read."""
+        self.model = model or bundled()
+        self.folder = Path(index_dir) / "vectors" / self.model.key
         self.writable = True
 
     def load(self) -> dict[bytes, np.ndarray]:
@@ -40,7 +42,7 @@ class VectorCache:
         if not self.folder.is_dir():
             return known
         for path in sorted(self.folder.iterdir()):
-            batch = _read(path) if path.suffix == SUFFIX else None
+            batch = _read(path, self.model.dimensions) if path.suffix == SUFFIX else None
             if batch is None:
                 log.info("Removing %s: not a whole batch of vectors", path.name)
                 path.unlink(missing_ok=True)
@@ -84,7 +86,7 @@ class VectorCache:
         shutil.rmtree(self.folder.parent, ignore_errors=True)
 
 
-def _read(path: Path) -> tuple[np.ndarray, np.ndarray] | None:
+def _read(path: Path, dimensions: int) -> tuple[np.ndarray, np.ndarray] | None:
     try:
         data = path.read_bytes()
         if hashlib.sha256(data).hexdigest()[:32] != path.stem:
@@ -93,6 +95,6 @@ def _read(path: Path) -> tuple[np.ndarray, np.ndarray] | None:
             digests, vectors = batch["digests"], batch["vectors"]
     except (OSError, ValueError, KeyError):
         return None
-    if digests.shape != (len(vectors), 32) or vectors.shape[1:] != (DIMENSIONS,):
+    if digests.shape != (len(vectors), 32) or vectors.shape[1:] != (dimensions,):
         return None
     return digests, vectors
