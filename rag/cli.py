@@ -1,21 +1,24 @@
 """The `rag` command: a thin layer that turns library calls into printed results and exit codes."""
 
 import argparse
+import contextlib
 import json
 import logging
 import os
 import shutil
 import sys
 import textwrap
+import threading
 from pathlib import Path
 
+from rag import compilation
 from rag.errors import QueryError, RagError
 from rag.evaluation.experiments import CONFIGS
 from rag.passage import Passage
 from rag.retrieval import notices
 from rag.retrieval.index import PROJECT_ROOT, Index, default_docs_dir, default_index_dir
 from rag.store import dense, files, stores
-from rag.store.build import build, up_to_date
+from rag.store.build import build, index_model, up_to_date
 from rag.store.encoder import ensure_export
 
 EXIT_ERROR = 1
@@ -47,6 +50,7 @@ def _parser() -> argparse.ArgumentParser:
 
     build_cmd = commands.add_parser("build", help="build or refresh the index")
     _add_folders(build_cmd)
+    _add_model(build_cmd)
     build_cmd.add_argument("--force", action="store_true", help="rebuild even when the index is up to date")
     build_cmd.add_argument(
         "--strict", action="store_true", help="exit with 1 when a file was skipped (for CI pipelines)"
@@ -63,8 +67,18 @@ def _parser() -> argparse.ArgumentParser:
     ask.add_argument("question")
     ask.add_argument("-k", type=int, default=5, help="how many passages (default 5)")
     ask.add_argument("--doc", action="append", metavar="ID", help="search only this document (repeatable)")
-    ask.add_argument("--json", action="store_true", help="print JSON for scripts")
+    ask.add_argument(
+        "--format",
+        choices=["text", "json", "md", "docx"],
+        default="text",
+        help="text (default); json for scripts; md or docx: a compilation of agreed language (weak matches left out)",
+    )
+    ask.add_argument("--json", action="store_const", const="json", dest="format", help="the same as --format json")
+    ask.add_argument(
+        "-o", "--output", type=Path, default=None, metavar="FILE", help="write to FILE instead of printing"
+    )
     _add_folders(ask)
+    _add_model(ask)
     ask.set_defaults(run=_ask)
 
     evaluate = commands.add_parser("eval", help="measure retrieval quality on the reference questions")
@@ -82,13 +96,31 @@ def _parser() -> argparse.ArgumentParser:
         "--calibrate", action="store_true", help="fit the abstention threshold on the split, print it"
     )
     _add_folders(evaluate)
+    evaluate.add_argument(
+        "--model",
+        action="append",
+        metavar="PATH",
+        help="compare embedding models, each with its own index under --index: a sentence-transformers "
+        "model folder, or `bundled` (repeatable; one table row per model and retriever)",
+    )
     evaluate.set_defaults(run=_eval)
 
     serve = commands.add_parser("serve", help="start the chat in a web browser")
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: this machine only)")
     serve.add_argument("--port", type=int, default=7860, help="port (default 7860)")
+    serve.add_argument(
+        "--mcp", action="store_true", help="also serve the documents as MCP tools at /mcp (streamable HTTP)"
+    )
     _add_folders(serve)
+    _add_model(serve)
     serve.set_defaults(run=_serve)
+
+    mcp = commands.add_parser("mcp", help="serve the documents as MCP tools over stdio, for a desktop assistant")
+    mcp.add_argument(
+        "--url", default="", metavar="BASE", help="make links absolute on this base, e.g. where `rag serve` runs"
+    )
+    _add_folders(mcp)
+    mcp.set_defaults(run=_mcp)
 
     bench = commands.add_parser("bench", help="time ours beside the tutorial recipe; write eval/reports/bench.*")
     bench.add_argument("--runs", type=int, default=5, help="runs per repeated figure, reported as the median")
@@ -109,6 +141,16 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _add_model(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--model",
+        default=None,
+        metavar="PATH",
+        help="embedding model: a sentence-transformers model folder, or `bundled` (all-MiniLM-L6-v2); "
+        "default: the one the index was built with (a different one rebuilds the index)",
+    )
+
+
 def _add_folders(command: argparse.ArgumentParser, *, store: bool = True) -> None:
     command.add_argument(
         "--docs", type=Path, default=None, help="folder of documents: .pdf .docx .html .txt .md (default: seeds/)"
@@ -126,14 +168,15 @@ def _build(args) -> int:
     docs = args.docs or default_docs_dir()
     folder = args.index or default_index_dir()
     store = stores.resolve(args.store)
-    if not args.force and up_to_date(docs, folder, store) and _has_dense_index(folder, args.dense_index):
-        ensure_export(folder)  # a damaged model export is made again even when the index is current
+    model = index_model(folder, args.model)  # --model, else the index's own, else the bundled one
+    if not args.force and up_to_date(docs, folder, store, model) and _has_dense_index(folder, args.dense_index):
+        ensure_export(folder, model)  # a damaged model export is made again even when the index is current
         manifest = files.read_manifest(files.live_build(folder))
         print(f"The index in {folder} is up to date with {docs}; nothing to do (--force rebuilds).")
         return _skipped(manifest.get("skipped", {}), args.strict)
-    print(f"Building the index of {docs} in {folder} ...", file=sys.stderr)
-    with files.build_lock(folder):
-        report = build(docs, folder, progress=True, dense_index=args.dense_index, store=store)  # a bar on a tty
+    print(f"Building the index of {docs} in {folder} with {model.name} ...", file=sys.stderr)
+    with files.build_lock(folder):  # progress: a bar on a tty
+        report = build(docs, folder, model=model, progress=True, dense_index=args.dense_index, store=store)
     documents = f"{report.documents} document" + ("" if report.documents == 1 else "s")
     print(
         f"Indexed {documents}: {report.units} units, {report.chunks} chunks, {report.sentences} sentences "
@@ -163,19 +206,57 @@ def _skipped(skipped: dict[str, str], strict: bool) -> int:
 
 
 def _ask(args) -> int:
-    index = Index.open(args.docs, args.index, progress=True, store=args.store)  # progress: a bar on a tty
+    index = Index.open(args.docs, args.index, progress=True, store=args.store, model=args.model)  # a bar on a tty
     answer = index.answer(args.question, k=args.k, docs=args.doc)
-    if args.json:
-        print(json.dumps([p.to_dict() for p in answer.passages], indent=2, ensure_ascii=False))
-        return 0
+    if args.format == "json":
+        return _emit(json.dumps([p.to_dict() for p in answer.passages], indent=2, ensure_ascii=False) + "\n", args)
     said = list(answer.notices) + [notices.no_phrase(phrase) for phrase in answer.missing_phrases]
     if answer.corrections:
         said.append(notices.spelling(list(answer.corrections)))
+    if args.format in ("md", "docx"):
+        return _compile(answer, said, args)
     if answer.abstained and not said:
         said.append("No passage in these documents answers this question; the nearest ones follow.")
     elif answer.abstained:  # a notice said why; the passages are still only the nearest
         said.append("Nearest passages (weak matches):")
-    print("\n".join([*said, format_passages(list(answer.passages))]))
+    return _emit("\n".join([*said, format_passages(list(answer.passages))]) + "\n", args)
+
+
+def _compile(answer, said: list[str], args) -> int:
+    """--format md|docx: the answer's passages as a compilation of agreed language. Weak matches (an
+    answer that abstains) are never written as agreed language: they are left out, and it is said."""
+    for line in said:
+        print(line, file=sys.stderr)
+    passages = [p for p in answer.passages if not p.weak]
+    if not passages:
+        print(
+            "rag: No passage answers this question well enough, so no compilation was written: the nearest "
+            "passages are weak matches, not agreed language on it (`rag ask` without --format shows them).",
+            file=sys.stderr,
+        )
+        return EXIT_ERROR
+    if args.format == "md":
+        return _emit(compilation.to_markdown(passages), args)
+    if args.output is None and sys.stdout.isatty():
+        raise QueryError("A .docx is a file, not text for a terminal: add --output FILE.docx (or redirect stdout).")
+    return _emit(compilation.to_docx(passages), args)
+
+
+def _emit(data: str | bytes, args) -> int:
+    """Print `data`, or write it to --output and say so on stderr."""
+    if args.output is None:
+        if isinstance(data, bytes):
+            sys.stdout.buffer.write(data)
+            sys.stdout.flush()
+        else:
+            sys.stdout.write(data)
+        return 0
+    try:
+        args.output.write_bytes(data if isinstance(data, bytes) else data.encode("utf-8"))
+    except OSError as error:
+        print(f"rag: Cannot write {args.output}: {error.strerror or error}.", file=sys.stderr)
+        return EXIT_ERROR
+    print(f"Wrote {args.output}.", file=sys.stderr)
     return 0
 
 
@@ -189,14 +270,23 @@ def _eval(args) -> int:
     except (OSError, ValueError) as error:
         raise QueryError(f"Cannot read the questions: {error}") from error
     names = {"all": experiments.MAIN, "ablations": experiments.CONFIGS}.get(args.retriever, [args.retriever])
-    index = Index.open(args.docs, args.index, progress=True, store=args.store)  # progress: a bar on a tty
-    if args.calibrate:
-        fitted = experiments.calibrate_abstention(index, questions)
-        print(", ".join(f"{name} {value:.3f}" for name, value in fitted.items()))
-        return 0
     progress = lambda message: print(message, file=sys.stderr, flush=True)  # noqa: E731
-    results = experiments.run(index, questions, names, args.docs or default_docs_dir(), args.k, progress)
+    if args.model and args.calibrate:
+        raise QueryError("--calibrate fits one index's threshold: leave out --model (or pass --index of that model).")
+    if args.model:
+        from rag.evaluation.comparison import compare
+
+        docs, folder = args.docs or default_docs_dir(), args.index or default_index_dir()
+        results = compare(args.model, questions, names, docs, folder, args.k, progress, store=args.store)
+    else:
+        index = Index.open(args.docs, args.index, progress=True, store=args.store)  # progress: a bar on a tty
+        if args.calibrate:
+            fitted = experiments.calibrate_abstention(index, questions)
+            print(", ".join(f"{name} {value:.3f}" for name, value in fitted.items()))
+            return 0
+        results = experiments.run(index, questions, names, args.docs or default_docs_dir(), args.k, progress)
     corpus = "" if args.questions is None else Path(questions_file).stem.removesuffix("-questions")
+    corpus = "-".join(part for part in (corpus, "models" if args.model else "") if part)  # eval-models-<split>.*
     folder = args.out or PROJECT_ROOT / "eval" / "reports"
     paths = report.write(results, questions, args.split, args.k, folder, corpus)
     print(report.table(results))
@@ -205,11 +295,23 @@ def _eval(args) -> int:
 
 
 def _serve(args) -> int:
+    if args.mcp:
+        import rag.integrations.mcp  # noqa: F401  an optional extra: a missing `mcp` is said before the index loads
     print("Loading the index (it is built first if missing or stale) ...", file=sys.stderr, flush=True)
-    index = Index.open(args.docs, args.index, progress=True, store=args.store)  # progress: a bar on a tty
+    index = Index.open(args.docs, args.index, progress=True, store=args.store, model=args.model)  # a bar on a tty
     from ui.app import serve  # the web stack loads only for this command, while the model loads in the background
 
-    serve(index, host=args.host, port=args.port)
+    serve(index, host=args.host, port=args.port, mcp=args.mcp)
+    return 0
+
+
+def _mcp(args) -> int:
+    from rag.integrations.mcp import run_stdio  # an optional extra: a missing `mcp` is said before the index loads
+
+    with contextlib.redirect_stdout(sys.stderr):  # stdout carries the protocol alone: any stray print goes aside
+        index = Index.open(args.docs, args.index, progress=True, store=args.store)  # a bar on stderr's tty
+    threading.Thread(target=index.warm_up, name="warm-up", daemon=True).start()  # answer `initialize` at once
+    run_stdio(index, base_url=args.url)
     return 0
 
 

@@ -21,6 +21,7 @@ from rag.integrations.rest import rest_api  # noqa: E402
 from rag.retrieval import notices  # noqa: E402
 from rag.retrieval.conversation import is_follow_up, search_query  # noqa: E402
 from rag.retrieval.query import readable  # noqa: E402
+from ui.compilation import compilation_panel  # noqa: E402
 from ui.render import answer_html, examples_html, name_html, notice_html, question_html  # noqa: E402
 from ui.security import CHAT_POLICY, SecurityHeaders, inside, is_loopback  # noqa: E402
 from ui.viewer import HEADERS, not_found_page, source_page  # noqa: E402
@@ -31,8 +32,17 @@ HERE = Path(__file__).parent
 NO_DOCUMENTS = "Choose at least one document to search."
 MAX_QUESTION_CHARS = 2000
 MAX_CHECKBOXES = 12  # more documents than this are chosen in a searchable list, and none chosen means all
-# Copy and example buttons work through delegated listeners: the page's HTML carries no scripts or handlers.
+# Copy, add and example buttons work through delegated listeners: the page's HTML carries no scripts or handlers.
 COPY_SCRIPT = """<script>
+document.addEventListener("click", (event) => {
+  const button = event.target.closest(".wsis-add");
+  if (!button) return;
+  const box = document.querySelector("#wsis-add textarea, #wsis-add input");
+  box.value = button.closest(".wsis-passage").querySelector(".wsis-add-key").textContent;
+  box.dispatchEvent(new Event("input", { bubbles: true }));
+  button.textContent = "Added";
+  setTimeout(() => { button.textContent = "Add to compilation"; }, 1500);
+});
 document.addEventListener("click", (event) => {
   const example = event.target.closest(".wsis-example");
   if (!example) return;
@@ -115,7 +125,7 @@ def build_app(index: Index) -> gr.Blocks:
         except QueryError as error:
             raise gr.Error(str(error), print_exception=False) from error  # the caller's mistake: no traceback
 
-    with gr.Blocks(title="WSIS RAG") as app:
+    with gr.Blocks(title="WSIS RAG", delete_cache=(3600, 86400)) as app:  # exported compilations kept a day
         gr.HTML(
             '<div class="wsis-header"><h1>WSIS documents, quoted</h1><p>Ask a question; the answer is the '
             "documents' own paragraphs, each cited and linked to its place.</p></div>"
@@ -154,6 +164,7 @@ def build_app(index: Index) -> gr.Blocks:
                         documents, value=[d for _, d in documents], label="Search in", elem_id="wsis-documents"
                     )
                 k = gr.Slider(1, 10, value=5, step=1, label="Passages per answer", elem_id="wsis-k")
+                compilation_panel(index)
                 if not listed:  # with more, each citation links to its document
                     gr.HTML('<p class="wsis-sources">' + _source_links(index) + "</p>")
         previous = gr.State(None)
@@ -182,10 +193,20 @@ def _source_links(index: Index) -> str:
     return "Read the documents: " + " · ".join(links)
 
 
-def create_server(index: Index) -> FastAPI:
-    """One FastAPI app: the source viewer at /source/<doc_id>, the REST API at /api, the chat (and its Gradio
-    API) at /."""
-    server = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
+def create_server(index: Index, *, mcp: bool = False, host: str = "127.0.0.1") -> FastAPI:
+    """One FastAPI app: the source viewer at /source/<doc_id>, the REST API at /api, with `mcp` the MCP tools
+    at /mcp, the chat (and its Gradio API) at /. `host` is the address it will listen on: on this machine
+    only, /mcp refuses requests naming another host (see rag.integrations.mcp.http_endpoint)."""
+    endpoint, lifespan = None, None
+    if mcp:  # the `mcp` extra loads only when asked for
+        from rag.integrations.mcp import http_endpoint
+
+        endpoint, lifespan = http_endpoint(index, loopback=is_loopback(host))
+    # The MCP session manager runs in this app's lifespan (Gradio nests its own inside it when mounted): the
+    # lifespan of an app routed inside another never runs by itself.
+    server = FastAPI(docs_url=None, redoc_url=None, openapi_url=None, lifespan=lifespan)
+    if endpoint is not None:
+        server.add_route("/mcp", endpoint)  # before the chat's catch-all mount at /
     known = {d.id for d in index.documents}
     server.mount("/api", rest_api(index))  # before the chat's catch-all mount at /
 
@@ -243,7 +264,7 @@ def create_server(index: Index) -> FastAPI:
     )
 
 
-def serve(index: Index, host: str = "127.0.0.1", port: int = 7860) -> None:
+def serve(index: Index, host: str = "127.0.0.1", port: int = 7860, *, mcp: bool = False) -> None:
     """Run the server until interrupted; the index is already loaded, the model is warmed up here."""
     import threading
 
@@ -254,10 +275,13 @@ def serve(index: Index, host: str = "127.0.0.1", port: int = 7860) -> None:
     if not is_loopback(host):
         print(f"Warning: listening on {host}: the chat is reachable from other machines.", file=sys.stderr, flush=True)
     print(f"WSIS RAG is running at http://{host}:{port}/  (Ctrl+C to stop)", flush=True)
-    uvicorn.run(create_server(index), host=host, port=port, log_level="warning")
+    if mcp:
+        print(f"MCP tools (streamable HTTP) at http://{host}:{port}/mcp", flush=True)
+    app = create_server(index, mcp=mcp, host=host)
+    uvicorn.run(app, host=host, port=port, log_level="warning", lifespan="on")  # "on": a failed start-up stops it
 
 
-def start_in_background(index: Index, host: str = "127.0.0.1") -> tuple[str, Callable[[], None]]:
+def start_in_background(index: Index, host: str = "127.0.0.1", *, mcp: bool = False) -> tuple[str, Callable[[], None]]:
     """Serve on a free port in a thread (for tests and the screenshot script); returns (url, stop)."""
     import socket
     import threading
@@ -268,7 +292,8 @@ def start_in_background(index: Index, host: str = "127.0.0.1") -> tuple[str, Cal
     with socket.socket() as probe:
         probe.bind((host, 0))
         port = probe.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(create_server(index), host=host, port=port, log_level="warning"))
+    app = create_server(index, mcp=mcp, host=host)
+    server = uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level="warning", lifespan="on"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 30

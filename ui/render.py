@@ -2,6 +2,7 @@
 the documents use (*emphasis*, **strong**, <sup>, links) is then turned back into safe tags."""
 
 import html
+import json
 import re
 
 from rag.passage import Answer, Passage, SameAs
@@ -72,13 +73,14 @@ def highlighted(text: str, highlights: tuple[tuple[int, int], ...] = ()) -> str:
 
 def passage_html(passage: Passage) -> str:
     """One passage: the verbatim quote, its citation (short style) linked to the viewer, the section it
-    stands in as context (one line, the whole path in its tooltip), and Copy in the short or full style."""
+    stands in as context (one line, the whole path in its tooltip), Copy in the short or full style, and Add
+    to compilation."""
     if passage.rows:
         rows = "".join("<tr>" + "".join(f"<td>{inline(c)}</td>" for c in row) + "</tr>" for row in passage.rows)
         body = f'<table class="wsis-table">{rows}</table>'
     else:
         body = highlighted(passage.text, passage.highlights)
-    # The copy buttons read these hidden spans (data-* attributes are sanitized away).
+    # The copy and add buttons read these hidden spans (data-* attributes are sanitized away).
     short, full = (html.escape(passage.quote_with_citation(style)) for style in ("short", "full"))
     return (
         f'<figure class="wsis-passage"><blockquote class="wsis-quote">{body}</blockquote>'
@@ -88,9 +90,17 @@ def passage_html(passage: Passage) -> str:
         '<span class="wsis-actions"><button class="wsis-copy" type="button" '
         'title="Copy the quote with its short citation">Copy</button><button class="wsis-copy wsis-copy-full" '
         'type="button" title="Copy the quote with its full citation: title, symbol, date, paragraph">Copy full'
-        f'</button></span><span class="wsis-copy-text">{short}</span><span class="wsis-copy-full-text">{full}</span>'
+        '</button><button class="wsis-add" type="button" title="Add this paragraph to the compilation of agreed '
+        'language (right)">Add to compilation</button></span>'
+        f'<span class="wsis-copy-text">{short}</span><span class="wsis-copy-full-text">{full}</span>'
+        f'<span class="wsis-add-key">{html.escape(add_key(passage))}</span>'
         f"{_context_html(passage)}</figcaption>{_footnotes_html(passage)}{same_language_html(passage.same_as)}</figure>"
     )
+
+
+def add_key(passage: Passage) -> str:
+    """What "Add to compilation" sends back: which paragraph, never its text (the server looks it up again)."""
+    return json.dumps([passage.doc_id, passage.label], ensure_ascii=False)
 
 
 def _context_html(passage: Passage) -> str:

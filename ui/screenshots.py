@@ -25,13 +25,18 @@ def main() -> None:
             page.wait_for_selector(".wsis-passage")
             page.wait_for_timeout(1000)  # let the scroll to the answer settle
             page.screenshot(path=OUT / "chat.png")
+            for passage in (0, 2, 1):  # three paragraphs in the compilation panel, the export under them
+                page.locator(".wsis-add").nth(passage).click()
+            page.locator("#wsis-compilation-items label").nth(2).wait_for()
+            page.mouse.move(0, 0)  # no button hovered
+            page.screenshot(path=OUT / "compilation.png", full_page=True)
             page.goto(f"{url}/source/004_7b6cb249c0a88164#p-32")
             page.wait_for_timeout(500)
             page.screenshot(path=OUT / "source.png")
             browser.close()
     finally:
         stop()
-    print(f"Wrote {OUT / 'chat.png'} and {OUT / 'source.png'}")
+    print(f"Wrote {OUT / 'chat.png'}, {OUT / 'compilation.png'} and {OUT / 'source.png'}")
 
 
 if __name__ == "__main__":

@@ -1,0 +1,155 @@
+"""The documents as tools for AI assistants, over the Model Context Protocol: search the paragraphs that answer a
+question, fetch one paragraph by its number, list the documents. Quotes and citations only, as everywhere.
+
+Built on the official `mcp` SDK rather than Gradio's built-in MCP: one set of tool definitions serves both
+stdio (`rag mcp`, started by a desktop assistant) and streamable HTTP at /mcp inside the chat's FastAPI server
+(`rag serve --mcp`); each tool has a hand-written description and typed, described parameters; and the stdio
+process never imports Gradio, so an assistant gets its tools as soon as the index is read."""
+
+from collections.abc import Callable
+from contextlib import AbstractAsyncContextManager
+from typing import Annotated, Any
+
+from pydantic import Field
+
+from rag.errors import RagError
+from rag.integrations import tools
+from rag.retrieval.index import Index
+
+try:
+    from mcp.server.mcpserver import Context, MCPServer
+    from mcp.server.mcpserver.exceptions import ToolError
+    from mcp.server.streamable_http_manager import StreamableHTTPASGIApp
+    from mcp.server.transport_security import TransportSecuritySettings
+    from mcp.types import ToolAnnotations
+except ImportError as error:  # an optional extra: say how to get it instead of a traceback
+    raise RagError(f"The MCP server needs the `mcp` package ({error}); pip install 'wsis-rag[mcp]'.") from error
+
+INSTRUCTIONS = (
+    "Tools over a fixed set of UN documents on the World Summit on the Information Society (WSIS). They return "
+    "only the documents' own paragraphs, verbatim, each with its citation and a link. Quote them as given and "
+    "cite them; never present your own wording as the documents'. When `answered` is false, no paragraph "
+    "answers the question: say so rather than stretching the nearest ones."
+)
+# Hints for the assistant (and for clients that ask before running a tool): the tools only read.
+READ_ONLY = ToolAnnotations(read_only_hint=True, destructive_hint=False, idempotent_hint=True, open_world_hint=False)
+# Where a server on this machine only may be reached from: a Host or Origin naming anything else is a web
+# page that had its own domain resolve to 127.0.0.1 (DNS rebinding), and is refused.
+LOOPBACK_HOSTS = ["127.0.0.1", "localhost", "[::1]"]
+
+Question = Annotated[
+    str,
+    Field(
+        description="The question or topic in English, as a person would ask it, e.g. 'What did the General "
+        "Assembly say about the gender digital divide?'. It may name a paragraph ('paragraph 32 of A/RES/70/125') "
+        'or put a phrase in double quotes to check whether that exact wording is used ("enhanced cooperation").'
+    ),
+]
+HowMany = Annotated[
+    int, Field(ge=1, le=tools.MAX_K, description=f"How many passages to return, best first (1 to {tools.MAX_K}).")
+]
+Documents = Annotated[
+    list[str] | None,
+    Field(
+        description="Search only these documents, each named by its UN symbol ('A/RES/70/125'), short name or "
+        "id as list_documents gives them. Omit to search all of them."
+    ),
+]
+DocumentName = Annotated[
+    str, Field(description="The document: its UN symbol ('A/RES/70/125'), short name or id, as list_documents gives.")
+]
+Label = Annotated[
+    str,
+    Field(
+        description="The paragraph's own number as the document prints it: '32', '48(a)', '6bis', '20 quater'; "
+        "'PP3' for the third preambular paragraph; 'u6' or '¶7' for an unnumbered one, as a citation gives it."
+    ),
+]
+
+
+def build_server(index: Index, *, base_url: str = "") -> MCPServer:
+    """The MCP server over `index`, transport-free. Links in results start with `base_url` (e.g. the address
+    of a running `rag serve`); over HTTP they start with the address the request was sent to."""
+    server = MCPServer("wsis-rag", title="WSIS documents, quoted", instructions=INSTRUCTIONS, log_level="WARNING")
+
+    @_tool(server, "Search the WSIS documents")
+    def search_passages(
+        ctx: Context, question: Question, k: HowMany = 5, documents: Documents = None
+    ) -> dict[str, Any]:
+        """Find the paragraphs of the WSIS documents that best answer a question, best first. Each passage's
+        `quote` is a whole paragraph, verbatim, with its `citation` ('A/RES/70/125, para. 32'), `full_citation`,
+        `section`, `pages`, `url` (the paragraph in its source) and `same_language` (the same text agreed in
+        other documents). `answered` is false when no passage answers the question well enough: the passages
+        are then only the nearest, each marked `weak`, and `notices` say why (a paragraph the document does not
+        have, a quoted phrase no paragraph contains, a question not in English)."""
+        return _run(tools.search_passages, index, question, k, documents, base_url=_base(ctx, base_url))
+
+    @_tool(server, "Get a paragraph")
+    def get_paragraph(ctx: Context, document: DocumentName, label: Label) -> dict[str, Any]:
+        """Fetch one paragraph by its document and its own number, e.g. document 'A/RES/70/125' and label '32'.
+        Returns its verbatim `quote` with its `citation`, `section`, `pages` and `url`. A document or label the
+        index does not hold is an error whose message says what the document has."""
+        return _run(tools.get_paragraph, index, document, label, base_url=_base(ctx, base_url))
+
+    @_tool(server, "List the documents")
+    def list_documents() -> dict[str, Any]:
+        """List the documents that can be searched: for each its `id`, UN `symbol` (empty when it has none),
+        short `name`, how passages from it are `cited_as`, its `title`, `date` and `format`. The symbol, name
+        or id is what the other tools take as a document."""
+        return {"documents": tools.list_documents(index)}
+
+    return server
+
+
+def _tool(server: MCPServer, title: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Register a read-only tool described by its docstring on one line: the SDK sends a docstring as it is,
+    and before Python 3.13 that keeps the source's indentation."""
+    return lambda fn: server.tool(title=title, description=" ".join(fn.__doc__.split()), annotations=READ_ONLY)(fn)
+
+
+def _run(operation: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """The operation's result; a library error (an unknown document or paragraph, a bad k) becomes the tool
+    error the assistant reads, carrying the library's message, never a traceback."""
+    try:
+        return operation(*args, **kwargs)
+    except RagError as error:
+        raise ToolError(str(error)) from error
+
+
+def _base(ctx: Context, default: str) -> str:
+    """The address links start with: the one an HTTP request was sent to, else the one the server was given."""
+    request = ctx.request_context.request  # a Starlette request over HTTP, None over stdio
+    return str(request.base_url) if request is not None else default
+
+
+def run_stdio(index: Index, *, base_url: str = "") -> None:
+    """Serve over stdin and stdout until the client closes them (what a desktop assistant starts)."""
+    build_server(index, base_url=base_url).run("stdio")
+
+
+def http_endpoint(
+    index: Index, *, loopback: bool
+) -> tuple[StreamableHTTPASGIApp, Callable[[Any], AbstractAsyncContextManager[None]]]:
+    """The server over streamable HTTP: an ASGI app to route at one path of a web app, and the lifespan that
+    web app must run. The SDK's session manager serves requests only inside its run(), and the lifespan of an
+    app routed or mounted inside another never runs by itself.
+
+    Stateless: the tools need nothing from one request to the next, so no session is kept per client and any
+    of several servers behind a load balancer can answer. `loopback`: the server listens on this machine only,
+    so requests naming another host are refused (DNS rebinding); a server listening on the network is
+    reachable directly anyway, under names it cannot know, and checks no host (as the chat)."""
+    server = build_server(index)
+    # Called for the session manager it makes; its own Starlette app is left unused, the manager routed in ours.
+    server.streamable_http_app(stateless_http=True, transport_security=_host_check(loopback))
+    manager = server.session_manager
+    return StreamableHTTPASGIApp(manager), lambda _app: manager.run()
+
+
+def _host_check(loopback: bool) -> TransportSecuritySettings:
+    if not loopback:
+        return TransportSecuritySettings(enable_dns_rebinding_protection=False)
+    return TransportSecuritySettings(
+        enable_dns_rebinding_protection=True,
+        allowed_hosts=[*LOOPBACK_HOSTS, *(f"{host}:*" for host in LOOPBACK_HOSTS)],
+        allowed_origins=[f"http://{host}{port}" for host in LOOPBACK_HOSTS for port in ("", ":*")],
+    )

@@ -1,0 +1,122 @@
+"""Compilations of agreed language (.docx and .md) over the real seed index, from the library and `rag ask`."""
+
+import datetime
+import io
+import json
+from dataclasses import replace
+
+import pytest
+from docx import Document
+
+from rag import compilation
+from rag.citations import long_date
+from rag.cli import main
+
+OUTCOME, ECOSOC, CSTD = "004_7b6cb249c0a88164", "001_0e57f4d588244c4d", "003_2acf0993792d3d8c"
+DAY = datetime.date(2026, 12, 3)
+GENDER = "gender digital divide"
+
+
+@pytest.fixture(scope="module")
+def passages(seed_index):
+    """A numbered paragraph, a preambular one with a footnote, and a table."""
+    return [seed_index.paragraph(OUTCOME, "32"), seed_index.paragraph(ECOSOC, "PP1"), seed_index.paragraph(CSTD, "u15")]
+
+
+def reopened(data: bytes):
+    document = Document(io.BytesIO(data))
+    return document, [(p.style.name, p.text) for p in document.paragraphs]
+
+
+def test_docx_holds_title_date_then_each_quote_verbatim_with_its_citation(passages):
+    outcome, ecosoc, table = passages
+    document, paragraphs = reopened(compilation.to_docx(passages, date=DAY))
+    assert paragraphs == [
+        ("Title", "Compilation of agreed language"),
+        ("Subtitle", "3 December 2026"),
+        ("Quote", outcome.text),
+        ("Citation", f"A/RES/70/125, para. 32\n{outcome.full_citation}"),
+        ("Quote", "Recalling the outcome documents of the World Summit on the Information Society,¹"),
+        ("Quote Footnote", "¹ See [A/C.2/59/3](#) and [A/60/687](#)"),
+        (
+            "Citation",
+            f"ECOSOC draft resolution (advance unedited version, 2016), preambular para. 1\n{ecosoc.full_citation}",
+        ),
+        ("Citation", f"CSTD Informal Note 2024, unnumbered para. 15\n{table.full_citation}"),
+    ]
+    assert outcome.full_citation.startswith("Outcome Document of the High-Level Meeting of the General Assembly")
+    [word_table] = document.tables  # the table's cells as a Word table, between its quote's neighbours
+    assert [tuple(cell.text for cell in row.cells) for row in word_table.rows] == list(table.rows)
+    body = [child.tag.rsplit("}", 1)[1] for child in document.element.body]
+    assert body == ["p"] * 7 + ["tbl", "p", "sectPr"]
+    assert document.core_properties.title == "Compilation of agreed language"
+
+
+def test_markdown_quotes_verbatim_and_escapes_only_its_own_words(passages):
+    outcome, ecosoc, table = passages
+    assert compilation.to_markdown(passages, date=DAY) == (
+        "# Compilation of agreed language\n\n3 December 2026\n\n"
+        f"> {outcome.text}\n\n**A/RES/70/125, para. 32**\\\n{outcome.full_citation}\n\n"
+        "> Recalling the outcome documents of the World Summit on the Information Society,¹\n\n"
+        "> ¹ See [A/C.2/59/3](#) and [A/60/687](#)\n\n"
+        "**ECOSOC draft resolution (advance unedited version, 2016), preambular para. 1**\\\n"
+        f"{ecosoc.full_citation}\n\n"
+        + "\n>\n".join("> " + "\t".join(cells) for cells in table.rows)
+        + f"\n\n**CSTD Informal Note 2024, unnumbered para. 15**\\\n{table.full_citation}\n"
+    )
+    odd = replace(outcome, text="# 1. *Not* <b>a</b> [link](x)", citation="Notes_2 *draft*", full_citation="")
+    assert compilation.to_markdown([odd], title="A <i>title</i>", date=DAY) == (
+        "# A \\<i\\>title\\</i\\>\n\n3 December 2026\n\n> # 1. *Not* <b>a</b> [link](x)\n\n**Notes\\_2 \\*draft\\***\n"
+    )
+
+
+def test_the_order_is_kept_without_duplicates():
+    a, b, c = (OUTCOME, "32"), (OUTCOME, "11"), (ECOSOC, "PP1")
+    keys = compilation.added(compilation.added(compilation.added((), a), b), a)
+    assert keys == (a, b)
+    keys = compilation.added(keys, c)
+    assert compilation.moved(keys, c, -1) == (a, c, b)
+    assert compilation.moved(keys, a, -1) == (a, b, c)  # already first
+    assert compilation.moved(keys, c, 1) == (a, b, c)  # already last
+    assert compilation.moved(keys, (OUTCOME, "99"), 1) == keys
+    assert compilation.removed(keys, b) == (a, c)
+
+
+def test_a_list_entry_is_the_citation_then_the_start_of_the_quote(passages):
+    assert compilation.summary(passages[0]) == (
+        "A/RES/70/125, para. 32\n32. We emphasize our concern that only 41% of women have internet access and…"
+    )
+    assert compilation.file_name("docx", DAY) == "agreed-language-2026-12-03.docx"
+
+
+def test_rag_ask_writes_a_docx_compilation_of_the_answer(seed_index, tmp_path, capsys):
+    target = tmp_path / "gender.docx"
+    assert main(["ask", GENDER, "--format", "docx", "--output", str(target)]) == 0
+    assert capsys.readouterr().err == f"Wrote {target}.\n"
+    expected = seed_index.answer(GENDER).passages
+    _, paragraphs = reopened(target.read_bytes())
+    assert paragraphs[:2] == [
+        ("Title", "Compilation of agreed language"),
+        ("Subtitle", long_date(datetime.date.today().isoformat())),
+    ]
+    assert [text for style, text in paragraphs if style == "Quote"] == [p.text for p in expected]
+    assert [text.split("\n")[0] for style, text in paragraphs if style == "Citation"] == [p.citation for p in expected]
+
+
+def test_rag_ask_prints_markdown_and_json(seed_index, capsys):
+    assert main(["ask", GENDER, "-k", "2", "--format", "md"]) == 0
+    expected = seed_index.answer(GENDER, k=2).passages
+    assert capsys.readouterr().out == compilation.to_markdown(expected)
+    assert main(["ask", GENDER, "-k", "2", "--format", "json"]) == 0
+    printed = capsys.readouterr().out
+    assert json.loads(printed) == [p.to_dict() for p in expected]
+    assert main(["ask", GENDER, "-k", "2", "--json"]) == 0  # the older spelling
+    assert capsys.readouterr().out == printed
+
+
+def test_weak_matches_are_never_written_as_agreed_language(tmp_path, capsys):
+    target = tmp_path / "none.md"
+    assert main(["ask", "Who won the 2022 FIFA World Cup final?", "--format", "md", "--output", str(target)]) == 1
+    captured = capsys.readouterr()
+    assert captured.out == "" and not target.exists()
+    assert captured.err.startswith("rag: No passage answers this question well enough, so no compilation was written")

@@ -1,0 +1,198 @@
+"""The MCP server through the official SDK's client, over both transports: stdio (`rag mcp` started as a
+subprocess, as a desktop assistant starts it) and streamable HTTP (/mcp in the running app). Each transport
+gets one session that makes every call; the tests check what came back."""
+
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import anyio
+import httpx
+import pytest
+from conftest import SEEDS
+from mcp import Client, ClientSession, StdioServerParameters, stdio_client
+from mcp.client.streamable_http import streamable_http_client
+
+from rag.store import files
+from ui.app import start_in_background
+
+QUESTION = "gender digital divide"
+UNKNOWN = "A/RES/70/125 has no para. 99; its paragraphs are numbered 1 to 77."
+SEED_IDS = [
+    "000_4ff08e0d6091ebfe",
+    "001_0e57f4d588244c4d",
+    "002_c27263d9b30fc6e3",
+    "003_2acf0993792d3d8c",
+    "004_7b6cb249c0a88164",
+]
+STDIO_BASE = "http://127.0.0.1:7860"  # `rag mcp --url`: where a chat would serve the links
+CALLS = {  # the unknown label comes before list_documents: the session must outlive a tool error
+    "search": ("search_passages", {"question": QUESTION, "k": 5}),
+    "paragraph": ("get_paragraph", {"document": "A/RES/70/125", "label": "32"}),
+    "unknown": ("get_paragraph", {"document": "A/RES/70/125", "label": "99"}),
+    "documents": ("list_documents", {}),
+}
+
+
+async def exchange(streams, faults: list) -> dict:
+    """Initialize (the handshake assistants speak), list the tools, make every call in CALLS."""
+
+    async def on_message(message) -> None:
+        if isinstance(message, Exception):  # e.g. a line on the server's stdout that is not JSON-RPC
+            faults.append(message)
+
+    async with ClientSession(*streams, message_handler=on_message) as session:
+        await session.initialize()
+        results = {"tools": {tool.name: tool for tool in (await session.list_tools()).tools}}
+        for key, (name, arguments) in CALLS.items():
+            results[key] = await session.call_tool(name, arguments)
+    return results
+
+
+@pytest.fixture(scope="module")
+def stdio(seed_index) -> dict:
+    """`rag mcp` on the session's index, which it must open as it is, not rebuild."""
+    index_dir = Path(os.environ["RAG_INDEX"])
+    build = files.live_build(index_dir)
+    params = StdioServerParameters(
+        command=sys.executable,
+        args=["-m", "rag.cli", "mcp", "--docs", str(SEEDS), "--index", str(index_dir), "--url", STDIO_BASE],
+        env={"HF_HUB_OFFLINE": "1"},
+    )
+    faults: list = []
+
+    async def run() -> dict:
+        async with stdio_client(params, errlog=errlog) as streams:
+            return await exchange(streams, faults)
+
+    with tempfile.TemporaryFile("w+", encoding="utf-8") as errlog:
+        results = anyio.run(run)
+        errlog.seek(0)
+        stderr = errlog.read()
+    assert files.live_build(index_dir) == build
+    return {**results, "faults": faults, "stderr": stderr, "base": STDIO_BASE}
+
+
+@pytest.fixture(scope="module")
+def chat(seed_index):
+    url, stop = start_in_background(seed_index, mcp=True)
+    yield url
+    stop()
+
+
+@pytest.fixture(scope="module")
+def http(chat) -> dict:
+    faults: list = []
+
+    async def run() -> dict:
+        async with streamable_http_client(chat + "/mcp") as streams:
+            return await exchange(streams, faults)
+
+    return {**anyio.run(run), "faults": faults, "base": chat}
+
+
+@pytest.fixture(params=["stdio", "http"])
+def session(request) -> dict:
+    return request.getfixturevalue(request.param)
+
+
+def test_tools_say_what_they_take(session):
+    tools = session["tools"]
+    assert sorted(tools) == ["get_paragraph", "list_documents", "search_passages"]
+    properties = {name: tool.input_schema["properties"] for name, tool in tools.items()}
+    assert sorted(properties["search_passages"]) == ["documents", "k", "question"]
+    assert tools["search_passages"].input_schema["required"] == ["question"]
+    k = properties["search_passages"]["k"]
+    assert (k["type"], k["minimum"], k["maximum"], k["default"]) == ("integer", 1, 50, 5)
+    assert sorted(properties["get_paragraph"]) == ["document", "label"]
+    assert tools["get_paragraph"].input_schema["required"] == ["document", "label"]
+    assert properties["list_documents"] == {}
+    for tool in tools.values():
+        assert len(tool.description) > 150 and "\n" not in tool.description
+        assert tool.annotations.read_only_hint is True
+        assert all(len(field["description"]) > 40 for field in tool.input_schema["properties"].values())
+
+
+def test_search_returns_the_paragraphs_verbatim_and_cited(session, seed_index):
+    result = session["search"]
+    expected = seed_index.answer(QUESTION, 5)
+    assert result.is_error is False and session["faults"] == []
+    found = result.structured_content
+    assert found["answered"] is True and found["notices"] == []
+    assert [p["citation"] for p in found["passages"]] == [p.citation for p in expected.passages]
+    top = found["passages"][0]
+    assert top["citation"] == "A/RES/70/125, para. 32"
+    assert top["quote"] == seed_index.paragraph("A/RES/70/125", "32").text == expected.passages[0].text
+    assert top["url"] == session["base"] + "/source/004_7b6cb249c0a88164#p-32"  # absolute
+
+
+def test_get_paragraph(session, seed_index):
+    result = session["paragraph"]
+    assert result.is_error is False
+    paragraph = result.structured_content
+    assert paragraph["quote"] == seed_index.paragraph("A/RES/70/125", "32").text
+    assert paragraph["quote"].startswith("32. We emphasize our concern that only 41% of women have internet access")
+    assert (paragraph["citation"], paragraph["label"]) == ("A/RES/70/125, para. 32", "32")
+
+
+def test_an_unknown_paragraph_is_a_tool_error_with_the_library_message(session):
+    result = session["unknown"]
+    assert result.is_error is True
+    assert [block.type for block in result.content] == ["text"]
+    assert result.content[0].text.endswith(UNKNOWN)
+    assert "Traceback" not in result.content[0].text + session.get("stderr", "")
+
+
+def test_list_documents_lists_the_seeds(session):
+    documents = session["documents"].structured_content["documents"]
+    assert [d["id"] for d in documents] == SEED_IDS
+    assert documents[4]["symbol"] == "A/RES/70/125"
+
+
+def test_http_also_speaks_the_newer_protocol(chat):
+    async def run():
+        async with Client(chat + "/mcp") as client:  # "auto": the 2026 protocol, no handshake
+            return client.protocol_version, await client.call_tool("search_passages", {"question": QUESTION, "k": 1})
+
+    version, result = anyio.run(run)
+    assert version == "2026-07-28"
+    assert [p["citation"] for p in result.structured_content["passages"]] == ["A/RES/70/125, para. 32"]
+
+
+def test_http_refuses_another_host_on_loopback(chat):
+    """DNS rebinding: a web page whose own domain resolves to 127.0.0.1 must not reach the tools."""
+    headers = {"Accept": "application/json, text/event-stream"}
+    refused = httpx.post(chat + "/mcp", json={}, headers={**headers, "Host": "attacker.example"})
+    assert (refused.status_code, refused.text) == (421, "Invalid Host header")
+    refused = httpx.post(chat + "/mcp", json={}, headers={**headers, "Origin": "http://attacker.example"})
+    assert (refused.status_code, refused.text) == (403, "Invalid Origin header")
+
+
+def test_no_mcp_unless_asked(seed_index):
+    url, stop = start_in_background(seed_index)
+    try:
+        assert httpx.post(url + "/mcp", json={}).status_code == 404
+    finally:
+        stop()
+
+
+@pytest.mark.parametrize(
+    "command, code",
+    [(["mcp"], 1), (["serve", "--mcp"], 1), (["ask", QUESTION, "-k", "1"], 0)],
+    ids=["mcp", "serve --mcp", "ask"],
+)
+def test_without_the_extra(seed_index, command, code):
+    """Without the `mcp` package the MCP commands say how to get it (before loading anything); `rag ask`
+    never needs it."""
+    script = "import sys; sys.modules['mcp'] = None; from rag.cli import main; sys.exit(main(sys.argv[1:]))"
+    folders = ["--docs", str(SEEDS), "--index", os.environ["RAG_INDEX"]]
+    done = subprocess.run([sys.executable, "-c", script, *command, *folders], capture_output=True, text=True)
+    assert done.returncode == code, done.stderr
+    if code:
+        assert done.stdout == ""
+        assert done.stderr.startswith("rag: The MCP server needs the `mcp` package (")
+        assert done.stderr.endswith("); pip install 'wsis-rag[mcp]'.\n")
+    else:
+        assert done.stdout.startswith("1. A/RES/70/125, para. 32 · ")
