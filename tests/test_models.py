@@ -15,7 +15,8 @@ from rag.cli import main
 from rag.errors import ModelError
 from rag.evaluation.comparison import model_index_dir
 from rag.store import files
-from rag.store.build import build
+from rag.store.build import LEGACY_BUNDLED, build
+from rag.store.checksums import seal
 from rag.store.embedding import SentenceTransformerEmbedder
 from rag.store.encoder import ensure_export, export_folder, pool
 from rag.store.model import POOLING_MODES, Model, bundled, load_model
@@ -131,6 +132,20 @@ def test_another_model_rebuilds_and_then_stays(tmp_path, cls_index, cls_folder, 
     assert "Indexed 2 documents" in out and "is up to date" in out  # rebuilt for the new model, then kept
     assert model_record(index)["pooling"] == ["cls"]
     assert Index.open(docs, index, model="bundled").manifest["model"]["pooling"] == ["mean"]
+
+
+def test_an_index_from_before_the_choice_of_model_is_rebuilt_with_its_vectors(tmp_path, cls_index, embedder):
+    docs, _ = cls_index
+    index = with_exports(tmp_path / "index", (embedder.folder, bundled()))
+    build(docs, index)
+    live = files.live_build(index)
+    manifest = files.read_manifest(live)
+    manifest["model"] = LEGACY_BUNDLED  # as manifests recorded the bundled model before --model
+    (live / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    seal(live)
+    report = build(docs, index)
+    assert (report.embedded, report.reused > 0) == (0, True)
+    assert model_record(index)["name"] == bundled().name
 
 
 def model_record(index: Path) -> dict:

@@ -275,6 +275,7 @@ def serve(index: Index, host: str = "127.0.0.1", port: int = 7860, *, mcp: bool 
     if not is_loopback(host):
         print(f"Warning: listening on {host}: the chat is reachable from other machines.", file=sys.stderr, flush=True)
     print(f"WSIS RAG is running at http://{host}:{port}/  (Ctrl+C to stop)", flush=True)
+    print(f"REST API at http://{host}:{port}/api/search?q=... (described at /api/openapi.json)", flush=True)
     if mcp:
         print(f"MCP tools (streamable HTTP) at http://{host}:{port}/mcp", flush=True)
     app = create_server(index, mcp=mcp, host=host)

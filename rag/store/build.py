@@ -21,12 +21,14 @@ from rag.store.checksums import verify
 from rag.store.chunking import CHUNKER_VERSION, Chunk, chunk_units, lexical_text, sentence_chunks
 from rag.store.encoder import Embedder, OnnxEmbedder, ensure_export
 from rag.store.lexical import LEXICAL_VERSION, LexicalIndex
-from rag.store.model import Model, bundled, resolve, verified
+from rag.store.model import MODEL_ID, MODEL_SHA256, Model, bundled, resolve, verified
 from rag.store.ocr import OcrRepairer, lexicon
 from rag.store.progress import Meter
 from rag.store.vector_cache import VectorCache, text_digest
 
 log = logging.getLogger(__name__)
+# How manifests recorded the model before it could be chosen: always the bundled one.
+LEGACY_BUNDLED = {"id": MODEL_ID, "sha256": MODEL_SHA256}
 
 EMBED_BATCH = 2048  # texts embedded, then kept on disk, at a time: what a stopped build can lose at most
 
@@ -54,7 +56,10 @@ def _model_of(build_folder: Path | None) -> Model | None:
     if build_folder is None:
         return None
     try:
-        return Model.from_record(files.read_manifest(build_folder).get("model"))
+        record = files.read_manifest(build_folder).get("model")
+        if record == LEGACY_BUNDLED:  # an index from before the choice of model: rebuilt, its vectors reused
+            return bundled()
+        return Model.from_record(record)
     except (IndexStoreError, ModelError):
         return None
 
