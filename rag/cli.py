@@ -17,7 +17,7 @@ from rag.evaluation.experiments import CONFIGS
 from rag.passage import Passage
 from rag.retrieval import notices
 from rag.retrieval.index import PROJECT_ROOT, Index, default_docs_dir, default_index_dir
-from rag.store import dense, files, stores
+from rag.store import abstention, dense, files, stores
 from rag.store.build import build, index_model, up_to_date
 from rag.store.encoder import ensure_export
 
@@ -94,6 +94,9 @@ def _parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--out", type=Path, default=None, help="report folder (default eval/reports)")
     evaluate.add_argument(
         "--calibrate", action="store_true", help="fit the abstention threshold on the split, print it"
+    )
+    evaluate.add_argument(
+        "--save", action="store_true", help="with --calibrate: answers from this index abstain below it from now on"
     )
     _add_folders(evaluate)
     evaluate.add_argument(
@@ -182,6 +185,12 @@ def _build(args) -> int:
         f"Indexed {documents}: {report.units} units, {report.chunks} chunks, {report.sentences} sentences "
         f"({report.embedded} texts embedded, {report.reused} reused) in {report.seconds:.1f} s."
     )
+    if model.path is not None and abstention.saved(folder, model) is None:  # similarities are the model's own
+        print(
+            f"Note: answers abstain below {abstention.BUNDLED_THRESHOLD}, the bundled model's threshold; fit this "
+            f"model's on reference questions: rag eval --calibrate --save --split dev --index {folder}",
+            file=sys.stderr,
+        )
     return _skipped(report.skipped, args.strict)
 
 
@@ -271,6 +280,8 @@ def _eval(args) -> int:
         raise QueryError(f"Cannot read the questions: {error}") from error
     names = {"all": experiments.MAIN, "ablations": experiments.CONFIGS}.get(args.retriever, [args.retriever])
     progress = lambda message: print(message, file=sys.stderr, flush=True)  # noqa: E731
+    if args.save and not args.calibrate:
+        raise QueryError("--save keeps what --calibrate fits: add --calibrate.")
     if args.model and args.calibrate:
         raise QueryError("--calibrate fits one index's threshold: leave out --model (or pass --index of that model).")
     if args.model:
@@ -281,9 +292,7 @@ def _eval(args) -> int:
     else:
         index = Index.open(args.docs, args.index, progress=True, store=args.store)  # progress: a bar on a tty
         if args.calibrate:
-            fitted = experiments.calibrate_abstention(index, questions)
-            print(", ".join(f"{name} {value:.3f}" for name, value in fitted.items()))
-            return 0
+            return _calibrate(index, questions, args)
         results = experiments.run(index, questions, names, args.docs or default_docs_dir(), args.k, progress)
     corpus = "" if args.questions is None else Path(questions_file).stem.removesuffix("-questions")
     corpus = "-".join(part for part in (corpus, "models" if args.model else "") if part)  # eval-models-<split>.*
@@ -291,6 +300,23 @@ def _eval(args) -> int:
     paths = report.write(results, questions, args.split, args.k, folder, corpus)
     print(report.table(results))
     print("\nReport: " + ", ".join(str(p) for p in paths))
+    return 0
+
+
+def _calibrate(index: Index, questions, args) -> int:
+    """Fit the abstention threshold for the index's model on the questions; with --save, keep it."""
+    from rag.evaluation import experiments
+
+    fitted = experiments.calibrate_abstention(index, questions)
+    print(", ".join(f"{name} {value:.3f}" for name, value in fitted.items()))
+    if args.save:
+        folder = args.index or default_index_dir()
+        how = {"questions": len(questions), "split": args.split, "file": str(args.questions or "eval/questions.jsonl")}
+        path = abstention.save(folder, index.model, {**fitted, **how})
+        below = fitted["abstain_below"]
+        print(f"Saved in {path}: answers from this index ({index.model.name}) abstain below {below:.3f}.")
+    elif index.abstain_below != fitted["abstain_below"]:
+        print(f"This index answers with {index.abstain_below:.3f}; --save makes it use the fitted value.")
     return 0
 
 

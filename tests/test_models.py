@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from conftest import write_docs
 
-from rag import Index
+from rag import Index, Settings
 from rag.cli import main
 from rag.errors import ModelError
 from rag.evaluation.comparison import model_index_dir
@@ -226,3 +226,42 @@ def test_eval_compares_models_one_row_each(tmp_path, cls_index, cls_folder, embe
     assert all(row.split(" | ")[1] == "1.000" for row in rows[1:])  # Success@1: both find the paragraph
     report = json.loads((tmp_path / "reports" / "eval-questions-models-all.json").read_text())
     assert list(report["configurations"]) == ["bundled · dense", "cls-model · dense"]
+
+
+def test_a_threshold_fitted_for_the_model_is_kept_and_answered_with(tmp_path, cls_index, cls_folder, capsys):
+    """Similarities are each model's own: the CLS variant's unrelated texts sit near 0.75, so the bundled
+    model's 0.459 never abstains with it. A threshold fitted on reference questions is saved and used."""
+    docs, built = cls_index
+    index_dir = tmp_path / "index"
+    shutil.copytree(built, index_dir)
+    questions = tmp_path / "questions.jsonl"
+    rows = [
+        {"question": "Who inspects the wells?", "gold": [{"doc": "alpha", "quote": WELLS}]},
+        {"question": "What powers the school?", "gold": [{"doc": "beta", "quote": "Solar panels power the school"}]},
+        {"question": "What is the capital of Australia?"},
+        {"question": "How do list comprehensions work in Python?"},
+    ]
+    questions.write_text("".join(json.dumps(row) + "\n" for row in rows), encoding="utf-8")
+    before = Index.open(docs, index_dir)
+    assert before.abstain_below == 0.459 and not before.answer("What is the capital of Australia?").abstained
+
+    folder = ["--docs", str(docs), "--index", str(index_dir), "--questions", str(questions), "--split", "all"]
+    assert main(["eval", "--calibrate", "--save", *folder]) == 0
+    saved = json.loads((index_dir / "abstention.json").read_text(encoding="utf-8"))
+    fitted = saved[load_model(cls_folder).key]["abstain_below"]
+    assert fitted > 0.6 and f"abstain below {fitted:.3f}" in capsys.readouterr().out
+
+    after = Index.open(docs, index_dir)
+    assert after.abstain_below == fitted
+    assert after.answer("What is the capital of Australia?").abstained
+    assert not after.answer("Who inspects the wells?").abstained
+    assert not after.answer("What is the capital of Australia?", settings=Settings(abstain_below=0.0)).abstained
+
+
+def test_save_without_calibrate_and_an_unfitted_model_are_said(tmp_path, cls_index, cls_folder, capsys):
+    docs, built = cls_index
+    assert main(["eval", "--save", "--index", str(built)]) == 2
+    assert "--save keeps what --calibrate fits" in capsys.readouterr().err
+    index_dir = shutil.copytree(built, tmp_path / "index")
+    assert main(["build", "--force", "--docs", str(docs), "--index", str(index_dir)]) == 0
+    assert "the bundled model's threshold; fit this model's on reference questions" in capsys.readouterr().err

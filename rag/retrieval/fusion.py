@@ -21,9 +21,10 @@ class Settings:
     same_language: bool = True  # a paragraph repeated nearly verbatim elsewhere is shown once
     footnote_weight: float = 0.5  # footnotes' fused scores are scaled by this unless the question asks for notes
     spelling: bool = True  # a word the documents never use is read as the corpus word one or two edits away
-    # answer() abstains when no sentence or paragraph is at least this similar to the question. Fitted on the
-    # dev split (`rag eval --calibrate`): the highest value keeping false abstention at or under 5%.
-    abstain_below: float = 0.459
+    # answer() abstains when no sentence or paragraph is at least this similar to the question. None: the
+    # index's own (Index.abstain_below): fitted for its model by `rag eval --calibrate --save`, else the
+    # bundled model's 0.459, the highest value keeping false abstention on the dev split at or under 5%.
+    abstain_below: float | None = None
 
     def __post_init__(self):
         if not (self.dense or self.lexical):

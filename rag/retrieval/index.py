@@ -23,7 +23,7 @@ from rag.retrieval.highlights import highlights
 from rag.retrieval.lookup import Lookup
 from rag.retrieval.query import check_query
 from rag.retrieval.ranking import Ranker, Ranking
-from rag.store import files, stores
+from rag.store import abstention, files, stores
 from rag.store.build import build, index_model, is_current
 from rag.store.encoder import Embedder, OnnxEmbedder, export_folder, open_embedder
 from rag.store.model import Model
@@ -183,7 +183,8 @@ class Index:
         elif ranking.missing_phrases or ranking.reference.missing or ranking.reference.absent_paragraph or language:
             abstained = True
         else:
-            abstained = ranking.similarity is not None and ranking.similarity < settings.abstain_below
+            below = self.abstain_below if settings.abstain_below is None else settings.abstain_below
+            abstained = ranking.similarity is not None and ranking.similarity < below
         for label in ranking.reference.missing:
             named = [self._stored.documents[d] for d in ranking.reference.docs]
             notices.append(notices_.missing_paragraph(label, named, self._ranges))
@@ -214,10 +215,21 @@ class Index:
         }
 
     @property
+    def model(self) -> Model:
+        """The embedding model the index was built with."""
+        return Model.from_record(self.manifest.get("model"))
+
+    @functools.cached_property
+    def abstain_below(self) -> float:
+        """The similarity under which answer() abstains: fitted for this index's model by `rag eval
+        --calibrate --save`, else the bundled model's (see rag/store/abstention.py)."""
+        return abstention.threshold(self._index_dir, self.model)
+
+    @property
     def embedder(self) -> Embedder:
         with self._embedder_lock:  # loaded on first use: opening an index for display needs no model
             if self._embedder is None:
-                self._embedder = open_embedder(self._index_dir, Model.from_record(self.manifest.get("model")))
+                self._embedder = open_embedder(self._index_dir, self.model)
             return self._embedder
 
     def _rank(self, query: str, k: int, docs: list[str] | None, settings: Settings) -> Ranking:
