@@ -1,0 +1,252 @@
+"""What each `rag` command does, once rag/cli.py has read its arguments: library calls turned into printed
+results and exit codes. Library errors are left to the CLI, which prints them as one line."""
+
+import contextlib
+import json
+import shutil
+import sys
+import textwrap
+import threading
+from pathlib import Path
+
+from rag.errors import QueryError
+from rag.passage import Passage
+from rag.retrieval import notices
+from rag.retrieval.index import PROJECT_ROOT, Index, default_docs_dir, default_index_dir
+from rag.store import abstention, dense, files, stores
+from rag.store.build import build, index_model, up_to_date
+from rag.store.encoder import ensure_export
+
+EXIT_ERROR = 1
+
+
+def build_index(args) -> int:
+    docs = args.docs or default_docs_dir()
+    folder = args.index or default_index_dir()
+    store = stores.resolve(args.store)
+    model = index_model(folder, args.model)  # --model, else the index's own, else the bundled one
+    if not args.force and up_to_date(docs, folder, store, model) and _has_dense_index(folder, args.dense_index):
+        ensure_export(folder, model)  # a damaged model export is made again even when the index is current
+        manifest = files.read_manifest(files.live_build(folder))
+        print(f"The index in {folder} is up to date with {docs}; nothing to do (--force rebuilds).")
+        return _skipped(manifest.get("skipped", {}), args.strict)
+    print(f"Building the index of {docs} in {folder} with {model.name} ...", file=sys.stderr)
+    with files.build_lock(folder):  # progress: a bar on a tty
+        report = build(docs, folder, model=model, progress=True, dense_index=args.dense_index, store=store)
+    documents = f"{report.documents} document" + ("" if report.documents == 1 else "s")
+    print(
+        f"Indexed {documents}: {report.units} units, {report.chunks} chunks, {report.sentences} sentences "
+        f"({report.embedded} texts embedded, {report.reused} reused) in {report.seconds:.1f} s."
+    )
+    if model.path is not None and abstention.saved(folder, model) is None:  # similarities are the model's own
+        print(
+            f"Note: answers abstain below {abstention.BUNDLED_THRESHOLD}, the bundled model's threshold; fit this "
+            f"model's on reference questions: rag eval --calibrate --save --split dev --index {folder}",
+            file=sys.stderr,
+        )
+    return _skipped(report.skipped, args.strict)
+
+
+def _has_dense_index(folder: Path, kind: str) -> bool:
+    """Whether the live build's FAISS indexes are of the type asked for ("auto": whatever they are)."""
+    if kind == "auto":
+        return True
+    built = files.read_manifest(files.live_build(folder)).get("dense", {})
+    return all(built.get(stem, {}).get("type", dense.FLAT) == dense.choose(0, kind) for stem in ("dense", "sentences"))
+
+
+def _skipped(skipped: dict[str, str], strict: bool) -> int:
+    """List the files the index leaves out, each with its reason; with --strict any of them fails the build."""
+    if not skipped:
+        return 0
+    count = f"{len(skipped)} file" + ("" if len(skipped) == 1 else "s")
+    print(f"Skipped {count}:", *(f"  {reason}" for reason in skipped.values()), sep="\n")
+    if strict:
+        print(f"rag: --strict: {count} could not be indexed.", file=sys.stderr)
+        return EXIT_ERROR
+    return 0
+
+
+def ask(args) -> int:
+    index = Index.open(args.docs, args.index, progress=True, store=args.store, model=args.model)  # a bar on a tty
+    answer = index.answer(args.question, k=args.k, docs=args.doc)
+    if args.format == "json":
+        return _emit(json.dumps([p.to_dict() for p in answer.passages], indent=2, ensure_ascii=False) + "\n", args)
+    said = list(answer.notices) + [notices.no_phrase(phrase) for phrase in answer.missing_phrases]
+    if answer.corrections:
+        said.append(notices.spelling(list(answer.corrections)))
+    if args.format in ("md", "docx"):
+        return _compile(answer, said, args)
+    if answer.abstained and not said:
+        said.append("No passage in these documents answers this question; the nearest ones follow.")
+    elif answer.abstained:  # a notice said why; the passages are still only the nearest
+        said.append("Nearest passages (weak matches):")
+    return _emit("\n".join([*said, format_passages(list(answer.passages))]) + "\n", args)
+
+
+def _compile(answer, said: list[str], args) -> int:
+    """--format md|docx: the answer's passages as a compilation of agreed language. Weak matches (an
+    answer that abstains) are never written as agreed language: they are left out, and it is said."""
+    from rag import compilation  # python-docx: 30 ms of a cold `rag ask` that writes no compilation
+
+    for line in said:
+        print(line, file=sys.stderr)
+    passages = [p for p in answer.passages if not p.weak]
+    if not passages:
+        print(
+            "rag: No passage answers this question well enough, so no compilation was written: the nearest "
+            "passages are weak matches, not agreed language on it (`rag ask` without --format shows them).",
+            file=sys.stderr,
+        )
+        return EXIT_ERROR
+    if args.format == "md":
+        return _emit(compilation.to_markdown(passages), args)
+    if args.output is None and sys.stdout.isatty():
+        raise QueryError("A .docx is a file, not text for a terminal: add --output FILE.docx (or redirect stdout).")
+    return _emit(compilation.to_docx(passages), args)
+
+
+def _emit(data: str | bytes, args) -> int:
+    """Print `data`, or write it to --output and say so on stderr."""
+    if args.output is None:
+        if isinstance(data, bytes):
+            sys.stdout.buffer.write(data)
+            sys.stdout.flush()
+        else:
+            sys.stdout.write(data)
+        return 0
+    try:
+        args.output.write_bytes(data if isinstance(data, bytes) else data.encode("utf-8"))
+    except OSError as error:
+        print(f"rag: Cannot write {args.output}: {error.strerror or error}.", file=sys.stderr)
+        return EXIT_ERROR
+    print(f"Wrote {args.output}.", file=sys.stderr)
+    return 0
+
+
+def evaluate(args) -> int:
+    from rag.evaluation import experiments, report
+    from rag.evaluation.questions import load_questions, select
+
+    questions_file = args.questions or PROJECT_ROOT / "eval" / "questions.jsonl"
+    try:
+        questions = select(load_questions(questions_file), args.split)
+    except (OSError, ValueError) as error:
+        raise QueryError(f"Cannot read the questions: {error}") from error
+    names = {"all": experiments.MAIN, "ablations": experiments.CONFIGS}.get(args.retriever, [args.retriever])
+    progress = lambda message: print(message, file=sys.stderr, flush=True)  # noqa: E731
+    if args.save and not args.calibrate:
+        raise QueryError("--save keeps what --calibrate fits: add --calibrate.")
+    if args.model and args.calibrate:
+        raise QueryError("--calibrate fits one index's threshold: leave out --model (or pass --index of that model).")
+    if args.model:
+        from rag.evaluation.comparison import compare
+
+        docs, folder = args.docs or default_docs_dir(), args.index or default_index_dir()
+        results = compare(args.model, questions, names, docs, folder, args.k, progress, store=args.store)
+    else:
+        index = Index.open(args.docs, args.index, progress=True, store=args.store)  # progress: a bar on a tty
+        if args.calibrate:
+            return _calibrate(index, questions, args)
+        results = experiments.run(index, questions, names, args.docs or default_docs_dir(), args.k, progress)
+    corpus = "" if args.questions is None else Path(questions_file).stem.removesuffix("-questions")
+    corpus = "-".join(part for part in (corpus, "models" if args.model else "") if part)  # eval-models-<split>.*
+    folder = args.out or PROJECT_ROOT / "eval" / "reports"
+    paths = report.write(results, questions, args.split, args.k, folder, corpus)
+    print(report.table(results))
+    print("\nReport: " + ", ".join(str(p) for p in paths))
+    return 0
+
+
+def _calibrate(index: Index, questions, args) -> int:
+    """Fit the abstention threshold for the index's model on the questions; with --save, keep it."""
+    from rag.evaluation import experiments
+
+    fitted = experiments.calibrate_abstention(index, questions)
+    print(", ".join(f"{name} {value:.3f}" for name, value in fitted.items()))
+    if args.save:
+        folder = args.index or default_index_dir()
+        how = {"questions": len(questions), "split": args.split, "file": str(args.questions or "eval/questions.jsonl")}
+        path = abstention.save(folder, index.model, {**fitted, **how})
+        below = fitted["abstain_below"]
+        print(f"Saved in {path}: answers from this index ({index.model.name}) abstain below {below:.3f}.")
+    elif index.abstain_below != fitted["abstain_below"]:
+        print(f"This index answers with {index.abstain_below:.3f}; --save makes it use the fitted value.")
+    return 0
+
+
+def serve(args) -> int:
+    if args.mcp:
+        import rag.integrations.mcp  # noqa: F401  an optional extra: a missing `mcp` is said before the index loads
+    print("Loading the index (it is built first if missing or stale) ...", file=sys.stderr, flush=True)
+    index = Index.open(args.docs, args.index, progress=True, store=args.store, model=args.model)  # a bar on a tty
+    from ui.app import serve  # the web stack loads only for this command, while the model loads in the background
+
+    serve(index, host=args.host, port=args.port, mcp=args.mcp)
+    return 0
+
+
+def serve_mcp(args) -> int:
+    from rag.integrations.mcp import run_stdio  # an optional extra: a missing `mcp` is said before the index loads
+
+    with contextlib.redirect_stdout(sys.stderr):  # stdout carries the protocol alone: any stray print goes aside
+        index = Index.open(args.docs, args.index, progress=True, store=args.store)  # a bar on stderr's tty
+    threading.Thread(target=index.warm_up, name="warm-up", daemon=True).start()  # answer `initialize` at once
+    run_stdio(index, base_url=args.url)
+    return 0
+
+
+def bench(args) -> int:
+    from rag.evaluation import bench
+
+    progress = lambda message: print(message, file=sys.stderr, flush=True)  # noqa: E731
+    if args.scale:
+        from rag.evaluation import scale
+
+        sizes = [size.strip() for size in args.sizes.split(",")]
+        if not all(size.isdigit() and int(size) > 0 for size in sizes):
+            raise QueryError(f"--sizes takes positive whole numbers separated by commas, not {args.sizes!r}.")
+        index, out = args.index or default_index_dir(), args.out or PROJECT_ROOT / "eval" / "reports"
+        if args.only != "milvus":
+            text, paths = scale.run_and_report(index, PROJECT_ROOT / "eval", [int(s) for s in sizes], out, progress)
+            print(text + "\n\nReport: " + ", ".join(str(p) for p in paths))
+        if args.only != "faiss":
+            from rag.evaluation import scale_milvus
+
+            real, queries, *_ = scale.load(index, PROJECT_ROOT / "eval")
+            text, path = scale_milvus.run_and_report(real, queries, out, progress)
+            print(text + f"\n\nReport: {path}")
+        return 0
+    if args.runs < 1:
+        raise QueryError("--runs must be at least 1.")
+    undocs = None if args.no_undocs or args.quick or not args.undocs.is_dir() else args.undocs
+    if not (args.no_undocs or args.quick or undocs):
+        print(f"No folder {args.undocs}: the PDF build is not timed (--undocs DIR or $RAG_UNDOCS).", file=sys.stderr)
+    options = bench.Options(
+        docs=args.docs or default_docs_dir(),
+        questions=PROJECT_ROOT / "eval" / "questions.jsonl",
+        runs=1 if args.quick else args.runs,
+        index=args.index,
+        limit=20 if args.quick else None,
+        serve_questions=20 if args.quick else 100,
+        recipe=not args.skip_recipe,
+        serve=not args.skip_serve,
+        eval_wall=not args.quick,
+        undocs=undocs,
+    )
+    text, paths = bench.run_and_report(options, args.out or PROJECT_ROOT / "eval" / "reports", progress)
+    print(text)
+    print("\nReport: " + ", ".join(str(p) for p in paths))
+    return 0
+
+
+def format_passages(passages: list[Passage]) -> str:
+    width = min(100, shutil.get_terminal_size((100, 20)).columns) - 4
+    blocks = []
+    for rank, passage in enumerate(passages, 1):
+        where = f" · {passage.section}" if passage.section else ""
+        quote = textwrap.fill(
+            passage.text, width, initial_indent="  > ", subsequent_indent="  > ", break_on_hyphens=False
+        )
+        blocks.append(f"{rank}. {passage.citation}{where}  [{passage.score:.2f}]\n{quote}\n  {passage.url}")
+    return "\n\n".join(blocks)
