@@ -58,7 +58,9 @@ def _parser() -> argparse.ArgumentParser:
     ask = subcommands.add_parser("ask", help="print the paragraphs that answer a question")
     ask.add_argument("question")
     ask.add_argument("-k", type=int, default=5, help="how many passages (default 5)")
-    ask.add_argument("--doc", action="append", metavar="ID", help="search only this document (repeatable)")
+    ask.add_argument(
+        "--doc", action="append", metavar="NAME", help="search only this document: its symbol, name or id (repeatable)"
+    )
     ask.add_argument(
         "--format",
         choices=["text", "json", "md", "docx"],

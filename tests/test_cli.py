@@ -33,6 +33,13 @@ def test_ask_json_for_scripts(capsys):
     assert set(passages[0]) >= {"doc_id", "doc_title", "label", "section", "text", "spans", "score", "citation", "url"}
 
 
+def test_ask_in_documents_named_by_symbol_or_name(capsys):
+    named = ["--doc", "A/RES/70/125", "--doc", "ECOSOC draft resolution"]
+    assert main(["ask", "gender", "--json", "-k", "2", *named]) == 0
+    passages = json.loads(capsys.readouterr().out)
+    assert {p["doc_id"] for p in passages} <= {"004_7b6cb249c0a88164", "001_0e57f4d588244c4d"} and len(passages) == 2
+
+
 def test_ask_says_why_it_has_no_answer_and_that_the_passages_are_only_near(capsys):
     assert main(["ask", "What does para 99 of the outcome document say?", "-k", "2"]) == 0
     out = capsys.readouterr().out
@@ -48,7 +55,7 @@ def test_ask_says_why_it_has_no_answer_and_that_the_passages_are_only_near(capsy
     [
         (["ask", "   "], "rag: The query is empty"),
         (["ask", "gender", "-k", "0"], "rag: k must be a whole number"),
-        (["ask", "gender", "--doc", "nope"], "rag: Unknown document id 'nope'"),
+        (["ask", "gender", "--doc", "nope"], "rag: No document named 'nope' is indexed. Documents: A/RES/70/125;"),
     ],
 )
 def test_bad_input_gets_a_message_and_exit_code_2(capsys, argv, message):
