@@ -71,6 +71,7 @@ def _parser() -> argparse.ArgumentParser:
     ask.add_argument(
         "-o", "--output", type=Path, default=None, metavar="FILE", help="write to FILE instead of printing"
     )
+    ask.add_argument("--title", default="Compilation of agreed language", help="the title of an md or docx compilation")
     _add_folders(ask)
     _add_model(ask)
     ask.set_defaults(run=commands.ask)

@@ -101,10 +101,10 @@ def _compile(answer, said: list[str], args) -> int:
         )
         return EXIT_ERROR
     if args.format == "md":
-        return _emit(compilation.to_markdown(passages), args)
+        return _emit(compilation.to_markdown(passages, title=args.title), args)
     if args.output is None and sys.stdout.isatty():
         raise QueryError("A .docx is a file, not text for a terminal: add --output FILE.docx (or redirect stdout).")
-    return _emit(compilation.to_docx(passages), args)
+    return _emit(compilation.to_docx(passages, title=args.title), args)
 
 
 def _emit(data: str | bytes, args) -> int:

@@ -107,6 +107,8 @@ def test_rag_ask_prints_markdown_and_json(seed_index, capsys):
     assert main(["ask", GENDER, "-k", "2", "--format", "md"]) == 0
     expected = seed_index.answer(GENDER, k=2).passages
     assert capsys.readouterr().out == compilation.to_markdown(expected)
+    assert main(["ask", GENDER, "-k", "2", "--format", "md", "--title", "Gender: elements for WSIS+20"]) == 0
+    assert capsys.readouterr().out == compilation.to_markdown(expected, title="Gender: elements for WSIS+20")
     assert main(["ask", GENDER, "-k", "2", "--format", "json"]) == 0
     printed = capsys.readouterr().out
     assert json.loads(printed) == [p.to_dict() for p in expected]

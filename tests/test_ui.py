@@ -335,3 +335,16 @@ def test_a_question_in_french_says_the_search_reads_english(page, app_url):
     ask(page, app_url, "Que disent les documents sur l'accès des femmes à internet ?")
     assert page.locator(".wsis-notice").inner_text().startswith("The documents and the search are in English;")
     assert page.locator("details.wsis-weak[open] .wsis-quote").count() == 5  # the weak matches shown, not folded
+
+
+def test_the_chat_api_takes_documents_by_symbol_or_name(app_url):
+    from gradio_client import Client
+    from gradio_client.exceptions import AppError
+
+    client = Client(app_url, verbose=False)
+    passages = client.predict("gender digital divide", 2, ["A/RES/70/125"], api_name="/search")
+    assert [p["citation"] for p in passages] == ["A/RES/70/125, para. 32", "A/RES/70/125, para. 11"]
+    answer = client.predict("gender digital divide", 1, ["President's Summary"], api_name="/answer")
+    assert answer["passages"][0]["doc_short_name"] == "President's Summary"
+    with pytest.raises(AppError, match="No document named 'A/RES/99/1' is indexed"):
+        client.predict("gender", 1, ["A/RES/99/1"], api_name="/search")
