@@ -69,13 +69,10 @@ def _skipped(skipped: dict[str, str], strict: bool) -> int:
 
 def ask(args) -> int:
     index = Index.open(args.docs, args.index, progress=True, store=args.store, model=args.model)  # a bar on a tty
-    docs = [index.find_document(name).id for name in args.doc] if args.doc else None  # a symbol, name or id
-    answer = index.answer(args.question, k=args.k, docs=docs)
+    answer = index.answer(args.question, k=args.k, docs=index.document_ids(args.doc))
     if args.format == "json":
         return _emit(json.dumps([p.to_dict() for p in answer.passages], indent=2, ensure_ascii=False) + "\n", args)
-    said = list(answer.notices) + [notices.no_phrase(phrase) for phrase in answer.missing_phrases]
-    if answer.corrections:
-        said.append(notices.spelling(list(answer.corrections)))
+    said = notices.of_answer(answer)
     if args.format in ("md", "docx"):
         return _compile(answer, said, args)
     if answer.abstained and not said:

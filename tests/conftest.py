@@ -14,8 +14,14 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 from rag.retrieval.index import Index  # noqa: E402
 from rag.store.embedding import SentenceTransformerEmbedder  # noqa: E402
 from rag.store.encoder import OnnxEmbedder, ensure_export  # noqa: E402
+from ui.browser import chromium_available  # noqa: E402
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+# Browser tests skip, saying how to install it, where Debian's Chromium is missing.
+needs_chromium = pytest.mark.skipif(
+    not chromium_available(),
+    reason="Chromium is not installed: `sudo apt-get install chromium` (make test does it as root)",
+)
 
 
 @pytest.fixture(scope="session")

@@ -5,20 +5,14 @@ import io
 from pathlib import Path
 
 import pytest
+from conftest import needs_chromium
 from docx import Document
 from playwright.sync_api import expect
 
 from rag import compilation
 from ui.app import start_in_background
-from ui.browser import chromium_available
 
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.skipif(
-        not chromium_available(),
-        reason="Chromium is not installed: `sudo apt-get install chromium` (make test does it as root)",
-    ),
-]
+pytestmark = [pytest.mark.slow, needs_chromium]
 ARTIFACTS = Path(__file__).parent / "artifacts"
 OUTCOME = "004_7b6cb249c0a88164"
 

@@ -21,19 +21,15 @@ from pathlib import Path
 from urllib.parse import quote, urlparse
 
 import pytest
+from conftest import needs_chromium
 
 from rag import Index
 from rag.retrieval.query import readable
 from rag.store.encoder import export_folder
 from ui.app import start_in_background
-from ui.browser import chromium_available
 
 ARTIFACTS = Path(__file__).parent / "artifacts"
 FIXTURES = Path(__file__).parent / "fixtures" / "undocs"
-needs_chromium = pytest.mark.skipif(
-    not chromium_available(),
-    reason="Chromium is not installed: `sudo apt-get install chromium` (make test does it as root)",
-)
 
 PAYLOADS = (
     "<script>alert('script')</script>",

@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from conftest import SEEDS
+from conftest import SEEDS, needs_chromium
 
 from rag import Index
 from rag.evaluation.timing import answers_200, free_port, percentile, tree_rss_mib
@@ -260,10 +260,7 @@ def test_32_concurrent_api_clients_all_get_their_own_answers(load_run):
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(
-    not chromium_available(),
-    reason="Chromium is not installed: `sudo apt-get install chromium` (make test does it as root)",
-)
+@needs_chromium
 def test_browser_pages_get_their_quoted_answers_during_the_api_load(load_run):
     pages = load_run["pages"]
     record(

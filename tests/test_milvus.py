@@ -5,14 +5,16 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import numpy as np
 import psutil
 import pytest
 
-from rag.errors import IndexStoreError
+from rag.errors import IndexStoreError, QueryError
 from rag.evaluation.milvus_server import free_port, milvus_server
-from rag.store.milvus import MilvusStore, is_milvus_uri
+from rag.store import stores
+from rag.store.milvus import MilvusStore
 
 pytestmark = pytest.mark.slow
 
@@ -50,9 +52,14 @@ def written(store):
     return store.open("t_corpus"), vectors, np.array([row["doc_id"] for row in rows])
 
 
-def test_is_milvus_uri():
-    stores = ("milvus://127.0.0.1:19530", "index/vectors.db", "index", "x.dbx")
-    assert [is_milvus_uri(store) for store in stores] == [True, True, False, False]
+def test_a_store_is_faiss_a_milvus_server_or_a_milvus_lite_file():
+    milvus = ("milvus://127.0.0.1:19530", "index/vectors.db")
+    assert [stores.is_milvus(stores.resolve(store)) for store in milvus] == [True, True]
+    assert stores.resolve("index/vectors.db") == str(Path("index/vectors.db").absolute())
+    assert not stores.is_milvus(stores.resolve("faiss"))
+    for other in ("index", "x.dbx"):
+        with pytest.raises(QueryError, match=f"Unknown store '{other}'"):
+            stores.resolve(other)
 
 
 def test_search_matches_exact_inner_product(written):

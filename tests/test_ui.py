@@ -5,19 +5,12 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
-from conftest import write_docs
+from conftest import needs_chromium, write_docs
 
 from rag import Index
 from ui.app import start_in_background
-from ui.browser import chromium_available
 
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.skipif(
-        not chromium_available(),
-        reason="Chromium is not installed: `sudo apt-get install chromium` (make test does it as root)",
-    ),
-]
+pytestmark = [pytest.mark.slow, needs_chromium]
 ARTIFACTS = Path(__file__).parent / "artifacts"
 OUTCOME = "004_7b6cb249c0a88164"
 HOSTILE = (

@@ -114,14 +114,14 @@ def build_app(index: Index) -> gr.Blocks:
     def search(question: str, k: int = 5, documents: list[str] | None = None) -> list[dict]:
         """The passages answering `question`, best first, as JSON: text, citation, url, spans, score..."""
         try:
-            return [p.to_dict() for p in index.search(question, k=k, docs=_named(index, documents))]
+            return [p.to_dict() for p in index.search(question, k=k, docs=index.document_ids(documents))]
         except QueryError as error:
             raise gr.Error(str(error), print_exception=False) from error  # the caller's mistake: no traceback
 
     def answer(question: str, k: int = 5, documents: list[str] | None = None) -> dict:
         """The answer to `question` as JSON: whether the documents answer it, and the passages (weak when not)."""
         try:
-            return index.answer(question, k=k, docs=_named(index, documents)).to_dict()
+            return index.answer(question, k=k, docs=index.document_ids(documents)).to_dict()
         except QueryError as error:
             raise gr.Error(str(error), print_exception=False) from error  # the caller's mistake: no traceback
 
@@ -174,14 +174,6 @@ def build_app(index: Index) -> gr.Blocks:
         gr.api(search, api_name="search")
         gr.api(answer, api_name="answer")
     return app
-
-
-def _named(index: Index, documents: list[str] | None) -> list[str] | None:
-    """Document ids for the documents an API caller names by id, symbol or short name (anything but a list is
-    left for the index to refuse with its message)."""
-    if not isinstance(documents, list) or not documents:
-        return documents or None
-    return [index.find_document(name).id for name in documents]
 
 
 def _choice_label(document, *, with_title: bool = False) -> str:

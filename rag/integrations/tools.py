@@ -17,8 +17,7 @@ def search_passages(
     at all. `documents` narrows the search; each is named by symbol ("A/RES/70/125"), short name or id."""
     if isinstance(k, bool) or not isinstance(k, int) or not 1 <= k <= MAX_K:
         raise QueryError(f"k must be a whole number from 1 to {MAX_K} (got {k!r}).")
-    docs = None if not documents else [index.find_document(name).id for name in documents]
-    return answer_result(index.answer(question, k, docs=docs), base_url)
+    return answer_result(index.answer(question, k, docs=index.document_ids(documents)), base_url)
 
 
 def get_paragraph(index: Index, document: str, label: str, *, base_url: str = "") -> dict:
@@ -45,13 +44,10 @@ def list_documents(index: Index) -> list[dict]:
 def answer_result(answer: Answer, base_url: str = "") -> dict:
     """An answer as integrations return it: `answered` is False when no passage answers the question well
     enough (the passages are then the nearest, marked weak), and `notices` say why."""
-    said = [*answer.notices, *(notices.no_phrase(phrase) for phrase in answer.missing_phrases)]
-    if answer.corrections:
-        said.append(notices.spelling(list(answer.corrections)))
     return {
         "question": answer.query,
         "answered": not answer.abstained,
-        "notices": said,
+        "notices": notices.of_answer(answer),
         "passages": [passage_result(p, base_url) for p in answer.passages],
     }
 

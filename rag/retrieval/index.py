@@ -120,6 +120,14 @@ class Index:
         """The document `name` names: its id, its UN symbol ("A/RES/70/125"), its short name or an alias."""
         return self._lookup.document(name)
 
+    def document_ids(self, names: list[str] | None) -> list[str] | None:
+        """The ids of the documents `names` names, each by id, symbol or short name, for search()'s `docs`;
+        None (every document) for none. NotFoundError for a name no document has."""
+        if not names:
+            return None
+        self._check_list(names)
+        return [self.find_document(name).id for name in names]
+
     def paragraph(self, document: str, label: str) -> Passage:
         """One paragraph, named as a reader names it: the document by id, symbol or short name, the paragraph
         by its own label ("A/RES/70/125", "32"; "48(a)", "PP3", "para. 12", "¶3"). Quoted and cited as a
@@ -295,9 +303,13 @@ class Index:
             )
         return tuple(twins)
 
-    def _check_docs(self, docs: list[str]) -> None:
+    @staticmethod
+    def _check_list(docs: list[str]) -> None:
         if isinstance(docs, str) or not all(isinstance(d, str) for d in docs):
             raise QueryError("docs must be a list of document ids, e.g. ['004_7b6cb249c0a88164'].")
+
+    def _check_docs(self, docs: list[str]) -> None:
+        self._check_list(docs)
         unknown = [d for d in docs if d not in self._stored.documents]
         if unknown:
             known = ", ".join(sorted(self._stored.documents))

@@ -8,7 +8,7 @@ from rag.citations import label_phrase
 from rag.errors import NotFoundError
 from rag.ingest.folder import Document
 from rag.ingest.paragraphs import Unit
-from rag.retrieval import notices
+from rag.retrieval import notices, references
 
 UNCITED = ("heading", "markup")  # structure, not quotable language
 PARAGRAPH_WORD = re.compile(r"\b(?:paragraphs?|paras?)\b\.?", re.IGNORECASE)
@@ -20,8 +20,9 @@ def name_key(name: str) -> str:
 
 
 def label_key(label: str) -> str:
-    """A label in comparable form: "Paragraph 48 (a)" and "para. 48(a)" -> "para48(a)"."""
-    return re.sub(r"[\s.]", "", PARAGRAPH_WORD.sub("para", label).lower())
+    """A label in comparable form, the paragraph word spelt one way: "Paragraph 48 (a)" and "para. 48(a)" ->
+    "para48(a)"."""
+    return references.label_key(PARAGRAPH_WORD.sub("para", label))
 
 
 def internal_label(label: str) -> str:

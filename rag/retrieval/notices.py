@@ -60,6 +60,15 @@ def other_language(language: str) -> str:
     )
 
 
+def of_answer(answer) -> list[str]:
+    """Everything an answer says besides its passages, as the shell and the integrations give it: why nothing
+    answers (its notices), the quoted phrases no passage holds, and the words read as other words."""
+    said = [*answer.notices, *(no_phrase(phrase) for phrase in answer.missing_phrases)]
+    if answer.corrections:
+        said.append(spelling(list(answer.corrections)))
+    return said
+
+
 def spelling(corrections: list[tuple[str, str]]) -> str:
     read = ", ".join(f"“{word}” as “{fixed}”" for word, fixed in corrections)
     return f"Words the documents do not use were read as the closest ones they do: {read}."

@@ -51,8 +51,6 @@ def save(index_dir: Path, model: Model, fitted: dict) -> Path:
 def _read(path: Path) -> dict:
     try:
         entries = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        return {}
     except (OSError, ValueError):
-        return {}  # unreadable: the bundled threshold applies, and the next save writes it whole again
+        return {}  # none, or unreadable: the bundled threshold applies, and the next save writes it whole again
     return entries if isinstance(entries, dict) else {}

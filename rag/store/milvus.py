@@ -42,11 +42,6 @@ LOAD_TIMEOUT = 300.0  # loading them (after a server restart) about six seconds
 QUERY_BATCH = 4_096  # rows fetched per query by vectors()
 
 
-def is_milvus_uri(store: str) -> bool:
-    """Whether `store` names Milvus: "milvus://HOST:PORT" (a server) or a path ending ".db" (Milvus Lite)."""
-    return str(store).startswith(SCHEME) or str(store).endswith(".db")
-
-
 class MilvusStore:
     """A connection to Milvus that writes, lists, drops and opens the collections of builds."""
 

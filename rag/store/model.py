@@ -164,22 +164,21 @@ def _describe(folder: Path, name: str, path: Path | None, sha256: str | None) ->
             f"The model in {folder} keeps its transformer in a subfolder (an older layout); load it with "
             "sentence-transformers and save it again (SentenceTransformer(folder).save(new_folder))."
         )
-    transformer = folder
     pooling_config = _read_json(folder / modules[1].get("path", ""), "config.json")
     pooling = _pooling(pooling_config, folder)
-    _read_json(transformer, "config.json")  # a folder without it is no transformers model
-    tokenizer = transformer / "tokenizer.json"
+    config = _read_json(folder, "config.json")  # a folder without it is no transformers model
+    tokenizer = folder / "tokenizer.json"
     if not tokenizer.is_file():
         raise ModelError(f"The model in {folder} has no tokenizer.json (a fast tokenizer); {WHAT_IT_TAKES}.")
-    settings = _read_json(transformer, "sentence_bert_config.json", optional=True)
-    weights = _weight_files(transformer)
+    settings = _read_json(folder, "sentence_bert_config.json", optional=True)
+    weights = _weight_files(folder)
     return Model(
         name=name,
         path=path,
         sha256=sha256 or files_sha256(weights),
         tokenizer_sha256=files_sha256([tokenizer]),
         dimensions=_embedding_dimension(pooling_config) * len(pooling),
-        window=_window(transformer, settings),
+        window=_window(folder, settings, config),
         pooling=pooling,
         normalize="Normalize" in kinds,
         lower_case=bool(settings.get("do_lower_case", False)),
@@ -206,16 +205,16 @@ def _embedding_dimension(config: dict) -> int:
     return int(config.get("embedding_dimension") or config["word_embedding_dimension"])
 
 
-def _window(transformer: Path, settings: dict) -> int:
+def _window(folder: Path, settings: dict, config: dict) -> int:
     """max_seq_length as sentence-transformers sets it: from sentence_bert_config.json, else the tokenizer's
     model_max_length capped at the model's positions."""
     if settings.get("max_seq_length"):
         return int(settings["max_seq_length"])
-    limit = _read_json(transformer, "tokenizer_config.json", optional=True).get("model_max_length") or 10**30
-    positions = _read_json(transformer, "config.json").get("max_position_embeddings") or -1
+    limit = _read_json(folder, "tokenizer_config.json", optional=True).get("model_max_length") or 10**30
+    positions = config.get("max_position_embeddings") or -1
     window = int(min(limit, positions) if positions != -1 else limit)
     if window >= 10**6:
-        raise ModelError(f"The model in {transformer} sets no max_seq_length; add it to sentence_bert_config.json.")
+        raise ModelError(f"The model in {folder} sets no max_seq_length; add it to sentence_bert_config.json.")
     return window
 
 
