@@ -29,6 +29,7 @@ def build_index(args) -> int:
         ensure_export(folder, model)  # a damaged model export is made again even when the index is current
         manifest = files.read_manifest(files.live_build(folder))
         print(f"The index in {folder} is up to date with {docs}; nothing to do (--force rebuilds).")
+        _catalog_notes(manifest.get("catalog_notes", []))
         return _skipped(manifest.get("skipped", {}), args.strict)
     print(f"Building the index of {docs} in {folder} with {model.name} ...", file=sys.stderr)
     with files.build_lock(folder):  # progress: a bar on a tty
@@ -44,7 +45,14 @@ def build_index(args) -> int:
             f"model's on reference questions: rag eval --calibrate --save --split dev --index {folder}",
             file=sys.stderr,
         )
+    _catalog_notes(report.catalog_notes)
     return _skipped(report.skipped, args.strict)
+
+
+def _catalog_notes(notes: list[str]) -> None:
+    """The catalog's claims the documents do not bear out: left out of every citation, said at each build."""
+    if notes:
+        print("Catalog fields not stated (the documents do not print them):", *(f"  {n}" for n in notes), sep="\n")
 
 
 def _has_dense_index(folder: Path, kind: str) -> bool:

@@ -14,8 +14,6 @@ from pathlib import Path
 
 from rag.errors import DocumentsError
 from rag.ingest.formats import MAX_TEXT_CHARS, SUFFIXES, Extracted, read_document
-from rag.ingest.masthead import Masthead
-from rag.ingest.paragraphs import Unit, heading_title
 
 log = logging.getLogger(__name__)
 
@@ -42,7 +40,11 @@ class Document:
     sha256: str = ""  # of the file's bytes, for the index manifest
     format: str = ""  # "txt", "md", "pdf", "docx", "html"
     pages: tuple[int, ...] = field(default_factory=tuple)  # where each page starts in the text; () if unpaged
-    status: str = ""  # a draft's status, from the catalog: "advance unedited version"
+    status: str = ""  # a draft's status as printed ("advance unedited version"), or "draft" for a draft_of
+    issued: str = ""  # the issue date its masthead prints (ISO), "" where none
+    adopted: str = ""  # the adoption date it prints ("Resolution adopted ... on", the closing formula)
+    draft_of: str = ""  # the symbol of the adopted text this is a draft of (from the catalog)
+    renumbered: bool = False  # ... which numbers its paragraphs differently (from the catalog)
 
     @property
     def cited_as(self) -> str:
@@ -53,6 +55,14 @@ class Document:
         if self.status:
             return f"{self.short_name} ({', '.join(p for p in (self.status, self.date[:4]) if p)})"
         return self.short_name
+
+    @property
+    def draft_note(self) -> str:
+        """What a full citation says of a draft's adopted text: "draft of A/RES/70/125, which numbers its
+        paragraphs differently"; "" for a document that is no known draft."""
+        if not self.draft_of:
+            return ""
+        return f"draft of {self.draft_of}" + (", which numbers its paragraphs differently" if self.renumbered else "")
 
 
 def document_files(docs_dir: Path) -> list[Path]:
@@ -210,34 +220,3 @@ def file_sha256(path: Path) -> str:
     except OSError:
         return ""
     return digest.hexdigest()
-
-
-def describe(path: Path, extracted: Extracted, units: list[Unit], entry: dict, masthead: Masthead | None) -> Document:
-    """A document's record: its catalog entry first, else what a UN masthead says (symbol, title, date),
-    else its first heading, else its file name."""
-    heading = next((u for u in units if u.kind == "heading"), None)
-    title = entry.get("title") or (masthead and masthead.title) or (heading and heading_title(heading.text))
-    title = str(title or path.stem.replace("_", " "))
-    symbol = str(entry.get("symbol") or (masthead.symbol if masthead else ""))
-    return Document(
-        id=path.stem,
-        file=path.name,
-        title=title,
-        short_name=str(entry.get("short_name") or symbol or title),
-        date=str(entry.get("date") or (masthead.date if masthead else "")),
-        kind=str(entry.get("kind") or (masthead.kind if masthead else "")),
-        symbol=symbol,
-        aliases=tuple(str(a).lower() for a in entry.get("aliases", ())) + symbol_aliases(symbol),
-        sha256=file_sha256(path),
-        format={"htm": "html"}.get(path.suffix.lower().lstrip("."), path.suffix.lower().lstrip(".")),
-        pages=extracted.pages,
-        status=str(entry.get("status", "")),
-    )
-
-
-def symbol_aliases(symbol: str) -> tuple[str, ...]:
-    """The forms people write a symbol in: "A/RES/78/132" is also "78/132" and "resolution 78/132"."""
-    if "/RES/" not in symbol:
-        return ()
-    number = symbol.split("/RES/", 1)[1]
-    return (number.lower(), f"resolution {number}".lower())

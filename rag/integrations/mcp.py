@@ -94,8 +94,10 @@ def build_server(index: Index, *, base_url: str = "") -> MCPServer:
     @_tool(server, "List the documents")
     def list_documents() -> dict[str, Any]:
         """List the documents that can be searched: for each its `id`, UN `symbol` (empty when it has none),
-        short `name`, how passages from it are `cited_as`, its `title`, `date` and `format`. The symbol, name
-        or id is what the other tools take as a document."""
+        short `name`, how passages from it are `cited_as`, its `title`, `date` (a resolution's adoption date,
+        else its issue date; `issued` and `adopted` apart), a draft's `status` and `draft_of` (the adopted
+        text's symbol, which numbers its paragraphs its own way) and `format`. The symbol, name or id is what
+        the other tools take as a document."""
         return {"documents": tools.list_documents(index)}
 
     return server

@@ -35,6 +35,10 @@ def list_documents(index: Index) -> list[dict]:
             "cited_as": doc.cited_as,
             "title": doc.title,
             "date": doc.date,
+            "issued": doc.issued,
+            "adopted": doc.adopted,
+            "status": doc.status,
+            "draft_of": doc.draft_of,
             "format": doc.format,
         }
         for doc in sorted(index.documents, key=lambda d: d.id)
@@ -53,9 +57,11 @@ def answer_result(answer: Answer, base_url: str = "") -> dict:
 
 
 def passage_result(passage: Passage, base_url: str = "") -> dict:
-    """A passage as integrations return it: the quote verbatim, its citations, where it stands, its link."""
+    """A passage as integrations return it: the quote verbatim (with the document's markup) and as plain text
+    to paste, its citations, where it stands, its link."""
     return {
         "quote": passage.text,
+        "plain_quote": passage.plain_text,
         "citation": passage.citation,
         "full_citation": passage.full_citation,
         "document": passage.doc_id,

@@ -12,7 +12,8 @@ from pathlib import Path
 import numpy as np
 
 from rag.errors import IndexStoreError, ModelError
-from rag.ingest.folder import catalog_sha256, describe, document_files, file_sha256, read_catalog, read_documents
+from rag.ingest.folder import catalog_sha256, document_files, file_sha256, read_catalog, read_documents
+from rag.ingest.identity import IDENTITY_VERSION, describe
 from rag.ingest.normalise import words
 from rag.ingest.paragraphs import BODY_KINDS, PARSER_VERSION, parse_document
 from rag.store import dense, files, stores
@@ -44,6 +45,7 @@ class BuildReport:
     seconds: float
     folder: Path
     skipped: dict[str, str]  # file name -> why it could not be read
+    catalog_notes: tuple[str, ...] = ()  # catalog fields the documents do not bear out, so not stated
 
 
 def live_model(index_dir: Path) -> Model | None:
@@ -78,6 +80,7 @@ def expected_manifest(docs_dir: Path, store: str = stores.FAISS, model: Model | 
         "store": store,  # where the vectors are searched: "faiss", or a Milvus address or Milvus Lite file
         "model": (model or bundled()).record(),
         "parser_version": PARSER_VERSION,
+        "identity_version": IDENTITY_VERSION,
         "chunker_version": CHUNKER_VERSION,
         "lexical_version": LEXICAL_VERSION,
         "same_language": {"shingle": SHINGLE, "threshold": THRESHOLD},
@@ -129,11 +132,14 @@ def build(
     manifest = expected_manifest(docs_dir, store, model)
     catalog = read_catalog(docs_dir)
     readable, skipped = read_documents(docs_dir)
-    documents, units, texts = {}, [], {}
+    documents, units, texts, catalog_notes = {}, [], {}, []
     meter = Meter("Parsing", len(readable), "documents", enabled=progress)
     for path, extracted in readable.items():
         doc_units, masthead = parse_document(path.stem, extracted.text)
-        documents[path.stem] = describe(path, extracted, doc_units, catalog.get(path.stem, {}), masthead)
+        documents[path.stem], notes = describe(path, extracted, doc_units, catalog.get(path.stem, {}), masthead)
+        for note in notes:
+            log.warning("Catalog: %s", note)
+        catalog_notes += notes
         units.extend(doc_units)
         if extracted.stored:  # a PDF's, Word file's or web page's text: quotes and spans point into it
             texts[path.stem] = extracted.text
@@ -160,6 +166,7 @@ def build(
     lexical = LexicalIndex.build(lexical_texts, stem=stem)
     manifest["counts"] = {"documents": len(documents), "units": len(units), "chunks": len(chunks)}
     manifest["skipped"] = skipped
+    manifest["catalog_notes"] = catalog_notes
     manifest["built_at"] = time.strftime("%Y-%m-%dT%H:%M:%S%z")
     same_as = same_language(units, BODY_KINDS)
     vocabulary = dict(Counter(word for unit in units if unit.kind in BODY_KINDS for word in words(unit.text)))
@@ -192,7 +199,8 @@ def build(
         seconds,
     )
     return BuildReport(
-        len(documents), len(units), len(chunks), len(sentences), embedded, reused, seconds, folder, skipped
+        len(documents), len(units), len(chunks), len(sentences), embedded, reused, seconds, folder, skipped,
+        tuple(catalog_notes),
     )
 
 
