@@ -191,12 +191,21 @@ class Labeller:
 
 def place(label: str) -> str:
     """A label as a reader says it: "para. 5", "preambular para. 3", "unnumbered para. 4", "annex, para. 12",
-    "annex, art. 16, para. 1(a)"; in a document that numbers nothing, "¶7"."""
+    "annex, art. 16, para. 1(a)"; in a document that numbers nothing, "¶7"; the second paragraph numbered 1
+    in one scope (label "1-2"), "para. 1 (2nd)", never "para. 1-2", which reads as two paragraphs."""
     *scope, local = label.split(", ")
+    repeat = ""
+    if match := re.fullmatch(r"(.+)-(\d+)", local):
+        local, repeat = match[1], f" ({_ordinal(int(match[2]))})"
     if match := re.fullmatch(r"PP(\d+)", local):
         local = f"preambular para. {match[1]}"
     elif match := re.fullmatch(r"u(\d+.*)", local):
         local = f"unnumbered para. {match[1]}"
     elif local[:1].isdigit() or (local.startswith("(") and not scope):
         local = f"para. {local}"
-    return ", ".join([*scope, local])
+    return ", ".join([*scope, local + repeat])
+
+
+def _ordinal(n: int) -> str:
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"

@@ -15,6 +15,7 @@ from rag.ingest.folder import Document, read_text
 from rag.ingest.paragraphs import Unit
 from rag.memory import release_freed_memory
 from rag.passage import Answer, Passage, SameAs
+from rag.quote_text import plain_text
 from rag.retrieval import language, spelling
 from rag.retrieval import notices as notices_
 from rag.retrieval.examples import example_questions
@@ -136,7 +137,7 @@ class Index:
 
     @functools.cached_property
     def _lookup(self) -> Lookup:
-        return Lookup(self._stored.documents, self._stored.units, self._ranges)
+        return Lookup(self._stored.documents, self._ranker.references, self._ranges)
 
     def text(self, doc_id: str) -> str:
         """The text a document's spans point into: the file itself for .txt and .md, else the text the index
@@ -188,7 +189,13 @@ class Index:
         language = ranking.language
         if ranking.resolved or (ranking.phrases and not ranking.missing_phrases):
             abstained = False  # the question named paragraphs that exist, or wording that is there
-        elif ranking.missing_phrases or ranking.reference.missing or ranking.reference.absent_paragraph or language:
+        elif (
+            ranking.missing_phrases
+            or ranking.reference.missing
+            or ranking.reference.misplaced
+            or ranking.reference.absent_paragraph
+            or language
+        ):
             abstained = True
         else:
             below = self.abstain_below if settings.abstain_below is None else settings.abstain_below
@@ -196,8 +203,11 @@ class Index:
         for label in ranking.reference.missing:
             named = [self._stored.documents[d] for d in ranking.reference.docs]
             notices.append(notices_.missing_paragraph(label, named, self._ranges))
+        for doc_id, kind, label in ranking.reference.misplaced:
+            notices.append(notices_.misplaced(self._stored.documents[doc_id], kind, label))
         if ranking.reference.absent:
-            notices.append(notices_.not_held(ranking.reference.absent))
+            drafts = [self._stored.documents[d] for d in ranking.reference.drafts]
+            notices.append(notices_.not_held(ranking.reference.absent, drafts))
         if language and not ranking.resolved:
             notices.append(notices_.other_language(language))
         if abstained:
@@ -289,6 +299,8 @@ class Index:
             pages=pages,
             original_url=original_url(document, pages),
             footnotes=tuple(self._stored.units[self._row_of[(unit.doc_id, note)]].text for note in unit.notes),
+            marks=unit.marks,
+            plain_text=plain_text(unit.text, unit.marks),
         )
 
     def _twins_of(self, row: int) -> tuple[SameAs, ...]:

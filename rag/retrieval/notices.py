@@ -10,11 +10,12 @@ from rag.ingest.paragraphs import Unit
 
 
 def numbering_ranges(units: list[Unit]) -> dict[str, dict[str, tuple[int, int]]]:
-    """For each document, the range of its numbered paragraphs ("para": (1, 77)) and of its preambular
-    ones ("PP": (1, 16)), in the body (not in annexes)."""
+    """For each document, the range of its numbered paragraphs ("para": (1, 77)), of its preambular ones
+    ("PP": (1, 16)), of its footnotes ("fn") and of the paragraphs it cites by position ("¶"), in the body
+    (not in annexes)."""
     ranges: dict[str, dict[str, tuple[int, int]]] = {}
     for unit in units:
-        kind, number = _numbered(unit.label) if unit.kind == "paragraph" else ("", 0)
+        kind, number = _numbered(unit.label) if unit.kind in ("paragraph", "footnote") else ("", 0)
         if kind:
             low, high = ranges.setdefault(unit.doc_id, {}).get(kind, (number, number))
             ranges[unit.doc_id][kind] = (min(low, number), max(high, number))
@@ -24,33 +25,50 @@ def numbering_ranges(units: list[Unit]) -> dict[str, dict[str, tuple[int, int]]]
 def _numbered(label: str) -> tuple[str, int]:
     if label.isdigit():
         return "para", int(label)
-    if match := re.fullmatch(r"PP(\d+)", label):
-        return "PP", int(match[1])
+    if match := re.fullmatch(r"(PP|¶|fn)(\d+)", label):
+        return match[1], int(match[2])
     return "", 0
 
 
 def missing_paragraph(label: str, documents: list[Document], ranges: dict) -> str:
-    """ "A/RES/70/125 has no para. 99; its paragraphs are numbered 1 to 77." """
-    what = place(label)
+    """ "A/RES/79/277 has no para. 9; its paragraphs are numbered 1 to 6." """
+    what = "footnote " + label.removeprefix("fn") if label.startswith("fn") else place(label)
     if not documents:
         return f"No document here has a {what}."
     notices = []
     for document in documents:
-        kind = "PP" if label.startswith("PP") else "para"
+        kind = "PP" if label.startswith("PP") else "fn" if label.startswith("fn") else "para"
         low_high = ranges.get(document.id, {}).get(kind)
-        numbered = "preambular paragraphs" if kind == "PP" else "paragraphs"
+        numbered = {"PP": "preambular paragraphs", "fn": "footnotes"}.get(kind, "paragraphs")
         if low_high:
             low, high = low_high
             notices.append(f"{document.cited_as} has no {what}; its {numbered} are numbered {low} to {high}.")
+        elif kind == "para" and (counted := ranges.get(document.id, {}).get("¶")):
+            notices.append(
+                f"{document.cited_as} has no {what}; it does not number its paragraphs, which are cited by "
+                f"position, ¶{counted[0]} to ¶{counted[1]}."
+            )
         else:
             notices.append(f"{document.cited_as} has no {what}; it does not number its {numbered}.")
     return " ".join(notices)
 
 
-def not_held(names: tuple[str, ...]) -> str:
-    """ "Resolution 80/118 is not among the documents searched." """
+def misplaced(document: Document, kind: str, label: str) -> str:
+    """ "WSIS+10 outcome document (draft) has no operative para. 3: its para. 3 is in its preamble." """
+    other = "in its preamble" if kind == "operative" else "operative"
+    return f"{document.cited_as} has no {kind} {place(label)}: its {place(label)} is {other}."
+
+
+def not_held(names: tuple[str, ...], drafts: list[Document] = ()) -> str:
+    """ "Resolution 80/118 is not among the documents searched."; with an earlier draft of it that is, "...;
+    WSIS+10 outcome document (draft) is an earlier draft of it, which numbers its paragraphs differently"."""
     listed = " and ".join(names)
-    return f"{listed[0].upper()}{listed[1:]} {'is' if len(names) == 1 else 'are'} not among the documents searched."
+    said = f"{listed[0].upper()}{listed[1:]} {'is' if len(names) == 1 else 'are'} not among the documents searched"
+    for draft in drafts:
+        numbering = ", which numbers its paragraphs differently" if draft.renumbered else ""
+        of = "it" if len(names) == 1 else draft.draft_of
+        said += f"; {draft.cited_as} is an earlier draft of {of}{numbering}"
+    return said + "."
 
 
 def other_language(language: str) -> str:

@@ -74,7 +74,8 @@ class Ranker:
         if ranking.resolved:  # after the paragraphs named, related paragraphs, not their footnotes
             scores[self._footnotes] = -np.inf
         ranked += [(int(row), float(scores[row])) for row in top(scores, 3 * k)]
-        ranking.rows = self._without_twins(ranked, settings)[:k]
+        # Every paragraph the question asks for ("paragraphs 55 to 65"), whatever k; then related ones up to k.
+        ranking.rows = self._without_twins(ranked, settings)[: max(k, len(ranking.referenced))]
         return ranking
 
     @functools.cached_property
@@ -82,6 +83,10 @@ class Ranker:
         """Each unit's text as quoted phrases are matched against it. Made on the first quoted phrase (or by
         Index.warm_up()), not on opening: 2 s for the 128,695 units of 1,190 documents."""
         return [comparable(u.text) for u in self._stored.units]
+
+    @property
+    def references(self) -> ReferenceResolver:
+        return self._references
 
     def twins(self, row: int) -> list[tuple[int, float]]:
         return self._twins.get(row, [])
@@ -106,10 +111,12 @@ class Ranker:
         return reciprocal_rank_fusion([top(s, depth) for s in signals], len(self._stored.units), settings.rrf_k)
 
     def _apply_hints(self, scores: np.ndarray, reference: Reference, settings: Settings) -> None:
-        """Documents the query names lift their units, as one first rank."""
+        """Documents the query names (or drafts of the ones it names that are not held) lift their units, as
+        one first rank."""
         bonus = 1.0 if settings.fusion == "score" else 1.0 / (settings.rrf_k + 1)
-        if reference.docs and settings.document_prior:
-            scores[np.isin(self._unit_doc, reference.docs) & np.isfinite(scores)] += settings.document_prior * bonus
+        named = reference.docs + reference.drafts  # a draft held of a text named but not held
+        if named and settings.document_prior:
+            scores[np.isin(self._unit_doc, named) & np.isfinite(scores)] += settings.document_prior * bonus
 
     def _pinned(self, reference: Reference, scores: np.ndarray, allowed: np.ndarray) -> list[int]:
         pins = [row for row in reference.pinned if allowed[row]]
