@@ -1,8 +1,13 @@
 """A compilation of agreed language: chosen paragraphs, quoted verbatim, each with its citation, as the
 Markdown or Word document a negotiator pastes into the next draft; and the order the paragraphs are kept in.
 
-A quote is always exactly `Passage.text` (a table's cells, a footnote's text): nothing in it is escaped,
-rendered or tidied. Only the words this module writes itself (title, date, citations) are escaped.
+The words of a quote are always those of `Passage.text` (a table's cells, a footnote's text); what differs
+is how each file prints the document's light markup (*italic*, **bold**, <sup>th</sup>, [A/60/687](#)):
+- .docx: the markup read, as the chat and Copy read it (quote_text.runs): italic, bold and superscript runs,
+  a link as its label, a footnote mark ("2015,5" in a PDF) as a superscript; no markup character is left.
+- .md: the markup kept, since it is Markdown already; only a footnote mark printed as plain digits is
+  written <sup>5</sup>, so that it no longer reads as part of the number. Nothing else in a quote is
+  escaped or tidied; only the words this module writes itself (title, date, citations) are escaped.
 """
 
 import datetime
@@ -16,6 +21,7 @@ from docx.shared import Pt, RGBColor
 
 from rag.citations import long_date
 from rag.passage import Passage
+from rag.quote_text import raise_marks, runs
 
 TITLE = "Compilation of agreed language"
 Key = tuple[str, str]  # (doc_id, label): what a compilation holds; the index gives back the paragraph
@@ -70,7 +76,7 @@ def to_markdown(passages: Sequence[Passage], *, title: str = TITLE, date: dateti
 def to_docx(passages: Sequence[Passage], *, title: str = TITLE, date: datetime.date | None = None) -> bytes:
     """A Word document: the title (style Title), the date (Subtitle), then for each passage its quote
     (style Quote; a table as a Word table), its footnotes (Quote Footnote) and its citation (Citation: the
-    short one in bold, the full one under it)."""
+    short one in bold, the full one under it). Quotes and footnotes are written as formatted runs."""
     document = Document()
     _add_styles(document)
     document.core_properties.title = title
@@ -81,9 +87,9 @@ def to_docx(passages: Sequence[Passage], *, title: str = TITLE, date: datetime.d
         if passage.rows:
             _add_table(document, passage.rows)
         else:
-            document.add_paragraph(passage.text, style="Quote").paragraph_format.keep_with_next = True
+            _add_runs(document.add_paragraph(style="Quote"), passage.text, passage.marks).keep_with_next = True
         for note in passage.footnotes:
-            document.add_paragraph(note, style="Quote Footnote").paragraph_format.keep_with_next = True
+            _add_runs(document.add_paragraph(style="Quote Footnote"), note).keep_with_next = True
         short, *full = _citation_lines(passage)
         cited = document.add_paragraph(style="Citation")
         cited.add_run(short).bold = True
@@ -101,7 +107,9 @@ def _citation_lines(passage: Passage) -> list[str]:
 
 
 def _quoted_paragraphs(passage: Passage) -> list[str]:
-    return ["\t".join(cells) for cells in passage.rows] if passage.rows else [passage.text]
+    if passage.rows:
+        return ["\t".join(cells) for cells in passage.rows]
+    return [raise_marks(passage.text, passage.marks)[0]]
 
 
 def _blockquote(paragraphs: list[str]) -> str:
@@ -119,12 +127,24 @@ def _add_table(document, rows: tuple[tuple[str, ...], ...]) -> None:
     table.style = "Table Grid"
     for row, cells in zip(table.rows, rows, strict=True):
         for cell, text in zip(row.cells, cells, strict=False):
-            cell.text = text
+            _add_runs(cell.paragraphs[0], text)
+
+
+def _add_runs(paragraph, text: str, marks: tuple[tuple[int, int], ...] = ()):
+    """The text into a Word paragraph as runs: the document's italics, bold and superscripts (footnote marks
+    among them) as Word's, and no markup characters. Gives back the paragraph's format."""
+    for part, formats in runs(text, marks):
+        run = paragraph.add_run(part)
+        run.italic = "italic" in formats or None  # None: as the style has it
+        run.bold = "bold" in formats or None
+        run.font.superscript = "sup" in formats or None
+    return paragraph.paragraph_format
 
 
 def _add_styles(document) -> None:
     """The compilation's own paragraph styles, named so they paste into a draft as what they are."""
     styles = document.styles
+    styles["Quote"].font.italic = False  # upright as the document prints it, so its own italics show
     note = styles.add_style("Quote Footnote", WD_STYLE_TYPE.PARAGRAPH)
     note.base_style = styles["Quote"]
     note.font.size = Pt(9)

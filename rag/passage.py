@@ -2,6 +2,8 @@
 
 from dataclasses import asdict, dataclass
 
+from rag import quote_text
+
 
 @dataclass(frozen=True)
 class SameAs:
@@ -38,11 +40,17 @@ class Passage:
     full_citation: str = ""  # title, symbol, date, paragraph: "Outcome Document of ..., A/RES/70/125, ..."
     match: str = ""  # why it is here: "reference" (the paragraph the question names), "phrase" (it holds the
     # quoted wording), "" (related by meaning)
+    marks: tuple[tuple[int, int], ...] = ()  # where in `text` its footnote marks stand ("5" in "2015,5 in")
+    plain_text: str = ""  # `text` to paste: no markup characters, its marks raised ("Notes", "27th", "2015,⁵ in")
 
     def quote_with_citation(self, style: str = "short") -> str:
-        """The quote ready to paste into a document: the verbatim text, then its citation in the short style
-        ("A/RES/70/125, para. 32") or the full one (title, symbol, date, paragraph)."""
-        body = "\n".join("\t".join(cells) for cells in self.rows) if self.rows else self.text
+        """The quote ready to paste into a document: its plain text (a table's cells made plain, row by row),
+        then its citation in the short style ("A/RES/70/125, para. 32") or the full one (title, symbol, date,
+        paragraph)."""
+        if self.rows:
+            body = "\n".join("\t".join(quote_text.plain_text(cell) for cell in cells) for cells in self.rows)
+        else:
+            body = self.plain_text or quote_text.plain_text(self.text, self.marks)  # a Passage built without it
         return f"{body}\n({self.full_citation if style == 'full' else self.citation})"
 
     def to_dict(self) -> dict:
@@ -53,6 +61,7 @@ class Passage:
         data["same_as"] = [asdict(twin) for twin in self.same_as]
         data["pages"] = list(self.pages)
         data["footnotes"] = list(self.footnotes)
+        data["marks"] = [list(mark) for mark in self.marks]
         return data
 
 

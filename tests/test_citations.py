@@ -5,6 +5,7 @@ import re
 import pytest
 
 from rag.citations import citation, full_citation, source_url
+from rag.ingest.paragraphs import BODY_KINDS
 
 OUTCOME, ECOSOC, CSTD = "004_7b6cb249c0a88164", "001_0e57f4d588244c4d", "003_2acf0993792d3d8c"
 SUMMARY, EXECUTIVE = "000_4ff08e0d6091ebfe", "002_c27263d9b30fc6e3"
@@ -65,15 +66,36 @@ def test_the_section_path_is_context_not_part_of_the_citation(seed_index):
     assert hit.to_dict()["section"] == hit.section  # kept whole in the JSON
 
 
-def test_copy_gives_the_short_or_the_full_citation_with_the_verbatim_quote(seed_index):
+def test_copy_gives_the_short_or_the_full_citation_with_the_quote(seed_index):
     hit = seed_index.search("paragraph 30 of the outcome document", k=1)[0]
-    assert hit.quote_with_citation() == f"{hit.text}\n(A/RES/70/125, para. 30)"
+    assert hit.quote_with_citation() == f"{hit.plain_text}\n(A/RES/70/125, para. 30)"
     assert hit.quote_with_citation("full") == (
-        f"{hit.text}\n(Outcome Document of the High-Level Meeting of the General Assembly on the Overall Review of "
-        "the Implementation of WSIS Outcomes, A/RES/70/125, December 2015, para. 30)"
+        f"{hit.plain_text}\n(Outcome Document of the High-Level Meeting of the General Assembly on the Overall Review "
+        "of the Implementation of WSIS Outcomes, A/RES/70/125, December 2015, para. 30)"
     )
     unit = next(u for u in seed_index.units(ECOSOC) if u.label == "6bis")
     assert full_citation(seed_index.document(ECOSOC), unit).endswith("advance unedited version), May 2016, para. 6bis")
+
+
+def test_copy_gives_plain_text_without_the_documents_markup(seed_index):
+    recalls = seed_index.paragraph(ECOSOC, "6")
+    assert recalls.text.startswith("6. *Recalls* General Assembly")
+    assert recalls.quote_with_citation() == (
+        "6. Recalls General Assembly resolution 60/252 of 27 March 2006, in which the Assembly requested the Council "
+        "to oversee the system-wide follow-up to the Geneva and Tunis outcomes of the World Summit;\n"
+        f"({DRAFT}, para. 6)"
+    )
+    table = seed_index.paragraph(CSTD, "u15")  # a table's cells are made plain too: "27 <sup>th</sup>"
+    assert (
+        table.quote_with_citation().split("\n")[0] == "April 2024\tPreliminary discussion at the 27th session of CSTD"
+    )
+    copies = [
+        seed_index.paragraph(doc, unit.label).quote_with_citation("full")
+        for doc in (OUTCOME, ECOSOC, CSTD, SUMMARY, EXECUTIVE)
+        for unit in seed_index.units(doc)
+        if unit.kind in BODY_KINDS
+    ]
+    assert [copy for copy in copies if re.search(r"\*|</?sup>|\]\(|<https?:", copy)] == []
 
 
 def test_same_language_links_use_the_same_citations(seed_index):

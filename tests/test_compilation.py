@@ -3,7 +3,9 @@
 import datetime
 import io
 import json
+import shutil
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 from docx import Document
@@ -11,6 +13,8 @@ from docx import Document
 from rag import compilation
 from rag.citations import long_date
 from rag.cli import main
+from rag.quote_text import plain_text
+from rag.retrieval.index import Index
 
 OUTCOME, ECOSOC, CSTD = "004_7b6cb249c0a88164", "001_0e57f4d588244c4d", "003_2acf0993792d3d8c"
 DAY = datetime.date(2026, 12, 3)
@@ -23,12 +27,20 @@ def passages(seed_index):
     return [seed_index.paragraph(OUTCOME, "32"), seed_index.paragraph(ECOSOC, "PP1"), seed_index.paragraph(CSTD, "u15")]
 
 
+@pytest.fixture(scope="module")
+def resolution(tmp_path_factory, embedder) -> Index:
+    """A/RES/79/277 as published: a PDF whose footnote marks are digits printed flat ("2015,5 in which")."""
+    docs = tmp_path_factory.mktemp("undocs")
+    shutil.copy(Path(__file__).parent / "fixtures" / "undocs" / "A_RES_79_277.pdf", docs)
+    return Index.open(docs, docs.parent / "undocs-index", embedder=embedder)
+
+
 def reopened(data: bytes):
     document = Document(io.BytesIO(data))
     return document, [(p.style.name, p.text) for p in document.paragraphs]
 
 
-def test_docx_holds_title_date_then_each_quote_verbatim_with_its_citation(passages):
+def test_docx_holds_title_date_then_each_quote_with_its_citation(passages):
     outcome, ecosoc, table = passages
     document, paragraphs = reopened(compilation.to_docx(passages, date=DAY))
     assert paragraphs == [
@@ -36,8 +48,8 @@ def test_docx_holds_title_date_then_each_quote_verbatim_with_its_citation(passag
         ("Subtitle", "3 December 2026"),
         ("Quote", outcome.text),
         ("Citation", f"A/RES/70/125, para. 32\n{outcome.full_citation}"),
-        ("Quote", "Recalling the outcome documents of the World Summit on the Information Society,¹"),
-        ("Quote Footnote", "¹ See [A/C.2/59/3](#) and [A/60/687](#)"),
+        ("Quote", "Recalling the outcome documents of the World Summit on the Information Society,1"),  # 1 raised
+        ("Quote Footnote", "¹ See A/C.2/59/3 and A/60/687"),
         (
             "Citation",
             f"ECOSOC draft resolution (advance unedited version, 2016), preambular para. 1\n{ecosoc.full_citation}",
@@ -46,7 +58,11 @@ def test_docx_holds_title_date_then_each_quote_verbatim_with_its_citation(passag
     ]
     assert outcome.full_citation.startswith("Outcome Document of the High-Level Meeting of the General Assembly")
     [word_table] = document.tables  # the table's cells as a Word table, between its quote's neighbours
-    assert [tuple(cell.text for cell in row.cells) for row in word_table.rows] == list(table.rows)
+    cells = [tuple(cell.text for cell in row.cells) for row in word_table.rows]
+    assert cells[0] == ("April 2024", "Preliminary discussion at the 27th session of CSTD")
+    assert table.rows[0][1] == "Preliminary discussion at the 27 <sup>th</sup> session of CSTD"
+    assert cells == [tuple(plain_text(cell) for cell in row) for row in table.rows]
+    assert [run.font.superscript for run in word_table.rows[0].cells[1].paragraphs[0].runs] == [None, True, None]
     body = [child.tag.rsplit("}", 1)[1] for child in document.element.body]
     assert body == ["p"] * 7 + ["tbl", "p", "sectPr"]
     assert document.core_properties.title == "Compilation of agreed language"
@@ -67,6 +83,39 @@ def test_markdown_quotes_verbatim_and_escapes_only_its_own_words(passages):
     odd = replace(outcome, text="# 1. *Not* <b>a</b> [link](x)", citation="Notes_2 *draft*", full_citation="")
     assert compilation.to_markdown([odd], title="A <i>title</i>", date=DAY) == (
         "# A \\<i\\>title\\</i\\>\n\n3 December 2026\n\n> # 1. *Not* <b>a</b> [link](x)\n\n**Notes\\_2 \\*draft\\***\n"
+    )
+
+
+def formatted(paragraph) -> list[tuple[str, str]]:
+    """A Word paragraph's runs, each with how it is set: "" (as the style has it), "italic", "bold", "sup"."""
+    return [
+        (run.text, " ".join(name for name, on in (("italic", run.italic), ("bold", run.bold),
+                                                  ("sup", run.font.superscript)) if on))
+        for run in paragraph.runs
+    ]  # fmt: skip
+
+
+def test_docx_sets_the_documents_italics_and_raises_footnote_marks(seed_index, resolution):
+    recalls, noted = seed_index.paragraph(ECOSOC, "6"), seed_index.paragraph(CSTD, "u8")
+    recalling = resolution.paragraph("A/RES/79/277", "PP2")
+    assert recalls.text.startswith("6. *Recalls* General") and "2015,5 in which" in recalling.text
+    document = Document(io.BytesIO(compilation.to_docx([recalls, noted, recalling], date=DAY)))
+    quotes = [p for p in document.paragraphs if p.style.name == "Quote"]
+    assert formatted(quotes[0]) == [("6. ", ""), ("Recalls", "italic"), (recalls.text.removeprefix("6. *Recalls*"), "")]
+    assert [(text, how) for text, how in formatted(quotes[1]) if how] == [("th", "sup"), ("8", "sup"), ("th", "sup")]
+    before, after = recalling.text.split("2015,5 in which")
+    assert formatted(quotes[2]) == [(before + "2015,", ""), ("5", "sup"), (" in which" + after, "")]
+    assert [p.text for p in document.paragraphs if p.style.name == "Quote Footnote"] == ["5 Resolution 70/125."]
+    assert document.styles["Quote"].font.italic is False  # upright, so the document's own italics show
+    written = "".join(p.text for p in document.paragraphs)
+    assert "*" not in written and "<sup>" not in written and "](" not in written
+
+
+def test_markdown_writes_a_flat_footnote_mark_as_a_superscript(resolution):
+    recalling = resolution.paragraph("A/RES/79/277", "PP2")
+    written = compilation.to_markdown([recalling], date=DAY)
+    assert f"> {recalling.text.replace('2015,5 in which', '2015,<sup>5</sup> in which')}\n\n> 5 Resolution 70/125." in (
+        written
     )
 
 

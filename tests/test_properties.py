@@ -301,6 +301,11 @@ def invariant_problems(source: str, units) -> list[str]:
     problems += [f"{u.label}: span {s}" for u in units for s in u.spans if not 0 <= s[0] < s[1] <= len(source)]
     footnotes = {u.label for u in units if u.kind == "footnote"}
     problems += [f"{u.label}: cites {n}, no footnote" for u in units for n in u.notes if n not in footnotes]
+    problems += [
+        f"{u.label}: marks {u.marks}"
+        for u in units
+        if len(u.marks) != len(u.notes) or not all(0 <= start < end <= len(u.text) for start, end in u.marks)
+    ]
     problems += [f"position {u.position} at {i}" for i, u in enumerate(units) if u.position != i]
     for name, keys in (
         ("label", [u.label for u in units]),

@@ -37,6 +37,17 @@ def test_highlights_become_marks():
     assert highlighted("One. Two *three*. Four.", ((5, 17),)) == "One. <mark>Two <em>three</em>.</mark> Four."
 
 
+def test_footnote_marks_are_raised_in_the_quote_and_copy_holds_no_markup():
+    recalling = passage(text="6. *Recalls* the meeting of 2015,5 in which", marks=((33, 34),), highlights=((17, 43),))
+    html = answer_html(Answer("q", (recalling,), False))
+    assert (
+        '<blockquote class="wsis-quote">6. <em>Recalls</em> the <mark>meeting of 2015,<sup>5</sup> in which</mark>'
+        "</blockquote>"
+    ) in html
+    assert '<span class="wsis-copy-text">6. Recalls the meeting of 2015,⁵ in which\n(Doc, para. 5)</span>' in html
+    assert highlighted("in 2015,5 in", ((0, 2),), ((8, 9),)) == "<mark>in</mark> 2015,<sup>5</sup> in"
+
+
 def test_answer_has_count_quote_citation_link_and_copy_text():
     html = answer_html(
         Answer("q", (passage(), passage(doc_id="e", label="¶2", place="¶2", url="/source/e#p-%C2%B62")), False)
@@ -51,10 +62,14 @@ def test_answer_has_count_quote_citation_link_and_copy_text():
 
 
 def test_tables_render_as_tables_and_copy_as_tab_separated_rows():
-    table = passage(kind="table", rows=(("April 2024", "Discussion"), ("", "More")), text="April 2024 Discussion More")
+    rows = (("April 2024", "Discussion at the 27 <sup>th</sup>"), ("", "*More*"))
+    table = passage(kind="table", rows=rows, text="April 2024 Discussion at the 27 <sup>th</sup> *More*")
     html = answer_html(Answer("q", (table,), False))
-    assert '<table class="wsis-table"><tr><td>April 2024</td><td>Discussion</td></tr><tr><td></td><td>More</td>' in html
-    assert table.quote_with_citation() == "April 2024\tDiscussion\n\tMore\n(Doc, para. 5)"
+    assert (
+        '<table class="wsis-table"><tr><td>April 2024</td><td>Discussion at the 27 <sup>th</sup></td></tr>'
+        "<tr><td></td><td><em>More</em></td>"
+    ) in html
+    assert table.quote_with_citation() == "April 2024\tDiscussion at the 27th\n\tMore\n(Doc, para. 5)"
 
 
 def test_count_label_singular_and_plural():

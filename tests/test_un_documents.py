@@ -141,7 +141,14 @@ def test_body_kinds_are_what_search_sees():
 
 @pytest.mark.parametrize("name", ["A_RES_79_277.pdf", "A_RES_79_277.pdftotext.txt"])
 def test_footnote_marks_point_to_their_footnotes(name):
-    assert unit(FIXTURES / name, "PP1").notes == ("fn1", "fn2", "fn3", "fn4")
+    recalling = unit(FIXTURES / name, "PP1")
+    assert recalling.notes == ("fn1", "fn2", "fn3", "fn4")
+    assert [recalling.text[start - 6 : end] for start, end in recalling.marks] == [
+        "2003, 1",
+        "mbly, 2",
+        "2005, 3",
+        "embly,4" if name.endswith(".pdf") else "mbly, 4",
+    ]
     assert unit(FIXTURES / name, "PP2").notes == ("fn5",)
     assert unit(FIXTURES / name, "PP3").notes == ()  # "Tunis Agenda," with no mark after it
 

@@ -6,6 +6,7 @@ import json
 import re
 
 from rag.passage import Answer, Passage, SameAs
+from rag.quote_text import raise_marks
 from rag.retrieval import notices
 
 NO_ANSWER = "No passage in these documents answers this question."
@@ -59,8 +60,12 @@ def _anchor(url: str, label: str) -> str:
     return f'<a href="{href}" target="_blank" rel="noopener noreferrer nofollow">{label}</a>'
 
 
-def highlighted(text: str, highlights: tuple[tuple[int, int], ...] = ()) -> str:
-    """The text with the given character ranges emphasised as <mark>."""
+def highlighted(
+    text: str, highlights: tuple[tuple[int, int], ...] = (), marks: tuple[tuple[int, int], ...] = ()
+) -> str:
+    """The text with the given character ranges emphasised as <mark>, and its footnote marks raised (a PDF
+    prints "2015,5 in" flat: shown as 2015,<sup>5</sup> in)."""
+    text, highlights = raise_marks(text, marks, highlights)
     pieces, cursor = [], 0
     for start, end in sorted(highlights):
         if start >= cursor:
@@ -79,7 +84,7 @@ def passage_html(passage: Passage) -> str:
         rows = "".join("<tr>" + "".join(f"<td>{inline(c)}</td>" for c in row) + "</tr>" for row in passage.rows)
         body = f'<table class="wsis-table">{rows}</table>'
     else:
-        body = highlighted(passage.text, passage.highlights)
+        body = highlighted(passage.text, passage.highlights, passage.marks)
     # The copy and add buttons read these hidden spans (data-* attributes are sanitized away).
     short, full = (html.escape(passage.quote_with_citation(style)) for style in ("short", "full"))
     return (

@@ -18,7 +18,7 @@ from rag.ingest.layout import collapse, measure_layout
 from rag.ingest.masthead import Masthead
 from rag.ingest.un import Conventions, read_conventions
 
-PARSER_VERSION = "7"
+PARSER_VERSION = "8"
 __all__ = ["BODY_KINDS", "PARSER_VERSION", "Unit", "heading_title", "parse", "parse_document", "conventions_of"]
 
 
@@ -34,6 +34,7 @@ class Unit:
     level: int = 0  # heading level (0 for the document title); 0 for other kinds
     rows: tuple[tuple[str, ...], ...] = ()  # a table's cells, row by row, for display; () for other kinds
     notes: tuple[str, ...] = ()  # the footnotes its marks point to ("fn3")
+    marks: tuple[tuple[int, int], ...] = ()  # where in `text` those marks stand: "5" in "2015,5", "<sup>5</sup>"
 
 
 def parse(doc_id: str, source: str) -> list[Unit]:

@@ -25,6 +25,7 @@ from rag.retrieval.index import Index
 
 class PassageResult(BaseModel):
     quote: str = Field(description="The paragraph, verbatim (whitespace collapsed)")
+    plain_quote: str = Field(description='The paragraph to paste: no markup ("*Notes*" is "Notes"), marks raised')
     citation: str = Field(description='Short citation: "A/RES/70/125, para. 32"')
     full_citation: str = Field(description="Title, symbol, date and paragraph")
     document: str = Field(description="The document's id in this index")
@@ -56,7 +57,11 @@ class DocumentResult(BaseModel):
     name: str
     cited_as: str
     title: str
-    date: str
+    date: str = Field(description="ISO date as the document prints it: a resolution's adoption, else its issue")
+    issued: str = Field(description="The issue date its masthead prints")
+    adopted: str = Field(description="The adoption date it prints")
+    status: str = Field(description='A draft\'s status: "advance unedited version", or "draft"')
+    draft_of: str = Field(description="The adopted text's symbol, for a known earlier draft of it")
     format: str
 
 

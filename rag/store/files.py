@@ -309,6 +309,7 @@ def _unit(row: dict) -> Unit:
     row["spans"] = tuple(tuple(span) for span in row["spans"])
     row["rows"] = tuple(tuple(cells) for cells in row.get("rows", ()))
     row["notes"] = tuple(row.get("notes", ()))
+    row["marks"] = tuple(tuple(mark) for mark in row.get("marks", ()))
     return Unit(**row)
 
 
