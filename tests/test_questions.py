@@ -20,7 +20,8 @@ def test_every_gold_quote_is_verbatim_in_exactly_one_paragraph():
 def test_enough_questions_of_every_kind_and_document():
     kinds = Counter(q.kind for q in QUESTIONS)
     assert len(QUESTIONS) >= 120 and kinds["unanswerable"] >= 20
-    assert set(kinds) == {"lookup", "paraphrase", "ocr", "structure", "multi", "unanswerable"}
+    assert kinds["topical"] >= 20 and kinds["lacking"] >= 20
+    assert set(kinds) == {"lookup", "paraphrase", "ocr", "structure", "multi", "topical", "unanswerable", "lacking"}
     per_document = Counter(doc for q in QUESTIONS for doc in {g.doc for g in q.gold})
     assert len(per_document) == 5 and min(per_document.values()) >= 15
     assert all(len(q.gold) >= 2 for q in QUESTIONS if q.kind == "multi")

@@ -19,6 +19,7 @@ from rag.ingest.layout import collapse
 MEASURES = {"Success@1": Success @ 1, "Success@5": Success @ 5, "Recall@5": R @ 5, "MRR@10": RR @ 10}
 MEASURES["nDCG@10"] = nDCG @ 10
 CURVE = [Success @ k for k in range(1, 11)]
+BY_KIND = "abstention by kind"  # the figures group: kind -> share of its questions abstained on
 
 
 @dataclass(frozen=True)
@@ -43,7 +44,7 @@ Retriever = Callable[[str, int], Response]
 @dataclass
 class ConfigResult:
     name: str
-    figures: dict[str, dict[str, float]]  # group ("all", a kind) -> measure -> value
+    figures: dict[str, dict[str, float]]  # group ("all", a kind) -> measure -> value; BY_KIND -> kind -> share
     curve: list[float]  # Success@1..10 over answerable questions
     ranks: dict[str, list[int]]  # question id -> 1-based ranks of the gold quotes found (in order found)
     abstained: dict[str, bool | None]
@@ -76,6 +77,8 @@ def evaluate(name: str, retriever: Retriever, questions: list[Question], k: int 
         if ids:
             figures[kind] = _mean(per_query, ids)
     figures["all"].update(_abstention(questions, abstained))
+    if by_kind := _abstention_by_kind(questions, abstained):
+        figures[BY_KIND] = by_kind
     curve = [statistics.fmean(per_query[q.id][str(m)] for q in answerable) for m in CURVE] if answerable else []
     latency = {"p50": _percentile(latencies, 50), "p95": _percentile(latencies, 95)}
     return ConfigResult(name, figures, curve, ranks, abstained, latency, top)
@@ -121,6 +124,15 @@ def _abstention(questions: list[Question], abstained: dict[str, bool | None]) ->
     if answerable:
         figures["false abstention"] = statistics.fmean(abstained[i] for i in answerable)
     return figures
+
+
+def _abstention_by_kind(questions: list[Question], abstained: dict[str, bool | None]) -> dict[str, float]:
+    """Each kind's share of questions abstained on: false abstention for the answerable kinds, the abstention
+    rate for the kinds without gold answers."""
+    if any(abstained[q.id] is None for q in questions):
+        return {}
+    kinds = [kind for kind in KINDS if any(q.kind == kind for q in questions)]
+    return {kind: statistics.fmean(abstained[q.id] for q in questions if q.kind == kind) for kind in kinds}
 
 
 def _percentile(values: list[float], percent: int) -> float:

@@ -8,7 +8,8 @@ from pathlib import Path
 from rag.ingest.layout import collapse
 from rag.ingest.paragraphs import BODY_KINDS, Unit
 
-KINDS = ("lookup", "paraphrase", "ocr", "structure", "multi", "unanswerable")
+KINDS = ("lookup", "paraphrase", "ocr", "structure", "multi", "topical", "unanswerable", "lacking")
+UNANSWERED_KINDS = ("unanswerable", "lacking")  # the kinds without gold answers
 SPLITS = ("dev", "test")
 QUOTE_WORDS = (6, 25)
 
@@ -67,8 +68,8 @@ def check_questions(questions: list[Question], units: list[Unit]) -> list[str]:
         where = f"{question.id}:"
         if question.kind not in KINDS or question.split not in SPLITS:
             problems.append(f"{where} unknown kind {question.kind!r} or split {question.split!r}")
-        if (question.kind == "unanswerable") == question.answerable:
-            problems.append(f"{where} only unanswerable questions have no gold answers")
+        if (question.kind in UNANSWERED_KINDS) == question.answerable:
+            problems.append(f"{where} only {' and '.join(UNANSWERED_KINDS)} questions have no gold answers")
         for gold in question.gold:
             problems.extend(f"{where} {p}" for p in _check_gold(gold, texts))
     return problems

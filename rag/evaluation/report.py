@@ -4,10 +4,10 @@ import json
 import time
 from pathlib import Path
 
-from rag.evaluation.metrics import MEASURES, ConfigResult
-from rag.evaluation.questions import KINDS, Question
+from rag.evaluation.metrics import BY_KIND, MEASURES, ConfigResult
+from rag.evaluation.questions import KINDS, UNANSWERED_KINDS, Question
 
-ANSWERABLE_KINDS = [k for k in KINDS if k != "unanswerable"]
+ANSWERABLE_KINDS = [k for k in KINDS if k not in UNANSWERED_KINDS]
 PLOTTED = ("default", "dense", "lexical", "hybrid", "baseline")
 
 
@@ -80,9 +80,28 @@ def markdown(results, questions, split, k, plot_name) -> str:
             for c in ANSWERABLE_KINDS
         ]
         lines.append(_row([r.name, *cells]))
+    lines += ["", *_abstention_table(results, questions)]
     lines += ["", f"![Success@k for k = 1..10]({plot_name})", ""]
     lines += _failures(results[0], questions)
     return "\n".join(lines) + "\n"
+
+
+def _abstention_table(results: list[ConfigResult], questions: list[Question]) -> list[str]:
+    """Per kind of question, the share each configuration abstained on."""
+    kinds = [kind for kind in KINDS if _count(questions, kind)]
+    lines = [
+        "## Abstention by kind of question",
+        "",
+        f"The share of each kind's questions the configuration abstained on: false abstention for the answerable "
+        f"kinds, the abstention rate (higher is better) for {' and '.join(UNANSWERED_KINDS)}.",
+        "",
+        _row(["configuration", *(f"{kind} (n={_count(questions, kind)})" for kind in kinds)]),
+        _row(["---"] * (len(kinds) + 1)),
+    ]
+    for r in results:
+        shares = r.figures.get(BY_KIND, {})
+        lines.append(_row([r.name, *(_share(shares.get(kind)) for kind in kinds)]))
+    return lines
 
 
 def _failures(result: ConfigResult, questions: list[Question]) -> list[str]:
@@ -100,7 +119,7 @@ def _failures(result: ConfigResult, questions: list[Question]) -> list[str]:
         lines += ["", f"{len(wrongly)} unanswerable questions were answered instead of abstaining:", ""]
         for q in wrongly:
             first = result.top[q.id][0].citation if result.top[q.id] else "-"
-            lines.append(f"- **{q.id}** {q.question} (top passage: {first})")
+            lines.append(f"- **{q.id}** ({q.kind}) {q.question} (top passage: {first})")
     return lines
 
 
