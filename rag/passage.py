@@ -1,6 +1,7 @@
 """Passage: one cited paragraph, the unit of every answer; Answer: the passages for one question."""
 
 from dataclasses import asdict, dataclass
+from typing import Any
 
 from rag import quote_text
 
@@ -75,6 +76,8 @@ class Answer:
     notices: tuple[str, ...] = ()  # why nothing answers: a paragraph the documents do not have, a language
     phrases: tuple[str, ...] = ()  # the phrases the question quotes
     corrections: tuple[tuple[str, str], ...] = ()  # misspelt words, and the words they were read as
+    phrase_total: int = 0  # how many paragraphs of the documents searched hold every quoted phrase
+    evidence: Any = None  # what the decision to answer weighed (rag.retrieval.evidence.Evidence), None if nothing
 
     def to_dict(self) -> dict:
         return {
@@ -85,5 +88,7 @@ class Answer:
             "notices": list(self.notices),
             "phrases": list(self.phrases),
             "corrections": [list(pair) for pair in self.corrections],
+            "phrase_total": self.phrase_total,
+            "evidence": asdict(self.evidence) if self.evidence is not None else None,
             "passages": [p.to_dict() for p in self.passages],
         }

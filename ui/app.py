@@ -104,7 +104,7 @@ def build_app(index: Index) -> gr.Blocks:
             reply = notice_html(NO_DOCUMENTS)
         else:
             try:  # in the searchable list, nothing chosen is every document
-                reply = answer_html(index.answer(searched, k=int(k), docs=chosen or None), tuple(notes))
+                reply = _reply(index, index.answer(searched, k=int(k), docs=chosen or None), chosen, tuple(notes))
             except QueryError as error:
                 reply = notice_html(str(error))
         history = [*history, {"role": "user", "content": question_html(question)}]
@@ -174,6 +174,13 @@ def build_app(index: Index) -> gr.Blocks:
         gr.api(search, api_name="search")
         gr.api(answer, api_name="answer")
     return app
+
+
+def _reply(index: Index, answer, chosen: list[str] | None, notes: tuple[str, ...]) -> str:
+    """The answer as HTML; where more paragraphs hold the quoted phrases than are quoted, all of them listed."""
+    shown = sum(1 for p in answer.passages if p.match == "phrase")
+    every = index.containing(list(answer.phrases), docs=chosen or None) if answer.phrase_total > shown else []
+    return answer_html(answer, notes, every)
 
 
 def _choice_label(document, *, with_title: bool = False) -> str:

@@ -143,11 +143,13 @@ def same_language_html(twins: tuple[SameAs, ...]) -> str:
     return f'<p class="wsis-same">Same language in: {links}</p>'
 
 
-def answer_html(answer: Answer, notes: tuple[str, ...] = ()) -> str:
+def answer_html(answer: Answer, notes: tuple[str, ...] = (), every: list[Passage] = ()) -> str:
     """One reply. When the documents answer: the passages the question names or whose wording it quotes,
     then "3 related passages follow" and those; else "5 passages from 3 documents". When they do not: why
     (a paragraph they lack, a language the search does not read) or the fixed notice, and the nearest
-    passages as weak matches. `notes` say how the chat read the question. One line, so markdown leaves it."""
+    passages as weak matches. `notes` say how the chat read the question; `every` is each paragraph holding
+    the quoted phrases (Index.containing), listed as citations when more hold them than are quoted. One line,
+    so markdown leaves it."""
     if answer.corrections:
         notes = (*notes, notices.spelling(list(answer.corrections)))
     said = "".join(f'<p class="wsis-note">{html.escape(note)}</p>' for note in notes)
@@ -161,17 +163,39 @@ def answer_html(answer: Answer, notes: tuple[str, ...] = ()) -> str:
         opened = " open" if answer.notices else ""  # shown, not folded, when the notice says why
         weak = f'<details class="wsis-weak"{opened}><summary>{WEAK_MATCHES}</summary>{items}</details>' if items else ""
         return no_blank_line(f'<div class="wsis-answer">{said}{weak}</div>')
-    first = [p for p in passages if p.match]
+    references = [p for p in passages if p.match == "reference"]
+    holders = [p for p in passages if p.match == "phrase"]
     rest = [p for p in passages if not p.match]
-    if not first:
+    if not references and not holders:
         body = f'<p class="wsis-count">{notices.counted(passages)}</p>' + "".join(passage_html(p) for p in passages)
     else:
-        body = f'<p class="wsis-count">{html.escape(notices.matched(first, answer.phrases))}</p>'
-        body += "".join(passage_html(p) for p in first)
+        body = ""
+        if references:
+            body += f'<p class="wsis-count">{html.escape(notices.matched(references, answer.phrases))}</p>'
+            body += "".join(passage_html(p) for p in references)
+        if holders:
+            said_count = notices.matched(holders, answer.phrases, answer.phrase_total)
+            body += f'<p class="wsis-count">{html.escape(said_count)}</p>' + "".join(passage_html(p) for p in holders)
+            body += _all_holders_html(every, answer)
         if rest:
             body += f'<p class="wsis-count wsis-related">{notices.related(len(rest))}</p>'
             body += "".join(passage_html(p) for p in rest)
     return no_blank_line(f'<div class="wsis-answer">{said}{body}</div>')
+
+
+def _all_holders_html(every: list[Passage], answer: Answer) -> str:
+    """ "All 28 passages that contain “multistakeholder”": every holder's citation, linked, folded."""
+    if len(every) <= sum(1 for p in answer.passages if p.match == "phrase"):
+        return ""
+    links = "".join(
+        f'<li><a href="{html.escape(p.url)}" target="_blank" rel="noopener">{name_html(p.citation)}</a></li>'
+        for p in every
+    )
+    quoted = " and ".join(f"“{html.escape(phrase)}”" for phrase in answer.phrases)
+    return (
+        f'<details class="wsis-all"><summary>All {len(every)} passages that contain {quoted}</summary>'
+        f'<ul class="wsis-all-list">{links}</ul></details>'
+    )
 
 
 def notice_html(message: str) -> str:

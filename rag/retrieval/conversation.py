@@ -2,6 +2,8 @@
 
 import re
 
+from rag.retrieval.phrases import QUOTED
+
 OPENERS = ("and ", "or ", "but ", "what about", "how about", "and what", "same for", "also ", "then ")
 REFERRING = frozenset("it its they them their this that these those there also too instead same".split())
 SHORT = 8  # words; a longer question usually stands on its own
@@ -9,7 +11,10 @@ SHORT = 8  # words; a longer question usually stands on its own
 
 def is_follow_up(question: str) -> bool:
     """True for a question that leans on the previous one: an "and..." opener, or a short question that
-    refers back ("what does it say about youth?")."""
+    refers back ("what does it say about youth?"). Never one that quotes wording: "same rights that people
+    have offline" in quotes asks for those words, wherever they are."""
+    if QUOTED.search(question):
+        return False
     text = question.strip().lower()
     words = re.findall(r"[a-z']+", text)
     if not words:

@@ -16,7 +16,7 @@ from rag.ingest.paragraphs import Unit
 from rag.memory import release_freed_memory
 from rag.passage import Answer, Passage, SameAs
 from rag.quote_text import plain_text
-from rag.retrieval import language, spelling
+from rag.retrieval import decision, language, spelling
 from rag.retrieval import notices as notices_
 from rag.retrieval.examples import example_questions
 from rag.retrieval.fusion import DEFAULT, Settings
@@ -179,49 +179,61 @@ class Index:
         return self._passages(self._rank(query, k, docs, settings), query)
 
     def answer(self, query: str, k: int = 5, *, docs: list[str] | None = None, settings: Settings = DEFAULT) -> Answer:
-        """Like search(), and says whether the documents answer the query at all: when no passage is close
-        enough, the answer abstains and its passages are the nearest ones, marked weak. Its notices say
-        what the documents do not have (a paragraph number), and how the question was read."""
+        """Like search(), and says whether the documents answer the query at all: when they do not, the
+        answer abstains and its passages are the nearest ones, marked weak. Its notices say why (a paragraph
+        or a document the documents do not have, words no passage holds) and how the question was read."""
         query = check_query(query)
         ranking = self._rank(query, k, docs, settings)
         passages = self._passages(ranking, query)
-        notices = []
-        language = ranking.language
-        if ranking.resolved or (ranking.phrases and not ranking.missing_phrases):
-            abstained = False  # the question named paragraphs that exist, or wording that is there
-        elif (
-            ranking.missing_phrases
-            or ranking.reference.missing
-            or ranking.reference.misplaced
-            or ranking.reference.absent_paragraph
-            or language
-        ):
-            abstained = True
-        else:
-            below = self.abstain_below if settings.abstain_below is None else settings.abstain_below
-            abstained = ranking.similarity is not None and ranking.similarity < below
-        for label in ranking.reference.missing:
-            named = [self._stored.documents[d] for d in ranking.reference.docs]
-            notices.append(notices_.missing_paragraph(label, named, self._ranges))
-        for doc_id, kind, label in ranking.reference.misplaced:
-            notices.append(notices_.misplaced(self._stored.documents[doc_id], kind, label))
-        if ranking.reference.absent:
-            drafts = [self._stored.documents[d] for d in ranking.reference.drafts]
-            notices.append(notices_.not_held(ranking.reference.absent, drafts))
-        if language and not ranking.resolved:
-            notices.append(notices_.other_language(language))
+        evidence = self._ranker.evidence(ranking, passages, docs)
+        said = self._notices(ranking)
+        abstained = decision.abstains(ranking, evidence, self._decision(settings), bool(said))
         if abstained:
             passages = [replace(p, weak=True) for p in passages]
+            said += notices_.unanswered(evidence, bool(said or ranking.missing_phrases))
         return Answer(
             query,
             tuple(passages),
             abstained,
             missing_phrases=tuple(ranking.missing_phrases),
             confidence=ranking.similarity,
-            notices=tuple(notices),
+            notices=tuple(said),
             phrases=tuple(ranking.phrases),
             corrections=tuple(ranking.corrections),
+            phrase_total=ranking.phrase_total,
+            evidence=evidence,
         )
+
+    def _notices(self, ranking: Ranking) -> list[str]:
+        """What the question asks for that the documents do not have, or cannot read."""
+        reference, said = ranking.reference, []
+        named = [self._stored.documents[d] for d in reference.docs]
+        for label in reference.missing:
+            said.append(notices_.missing_paragraph(label, named, self._ranges))
+        for doc_id, kind, label in reference.misplaced:
+            said.append(notices_.misplaced(self._stored.documents[doc_id], kind, label))
+        if reference.absent:
+            said.append(notices_.not_held(reference.absent, [self._stored.documents[d] for d in reference.drafts]))
+        if ranking.language and not ranking.resolved:
+            said.append(notices_.other_language(ranking.language))
+        return said
+
+    def _decision(self, settings: Settings) -> decision.Decision:
+        if settings.decision is not None:
+            return settings.decision
+        if settings.abstain_below is not None:
+            return decision.Decision.threshold(settings.abstain_below)
+        return self.decision
+
+    def containing(self, phrases: str | list[str], *, docs: list[str] | None = None) -> list[Passage]:
+        """Every paragraph that holds the phrase (or every one of the phrases), after normalising case,
+        hyphens, markup and line breaks, in reading order: the whole list behind "28 passages contain
+        “multistakeholder”"."""
+        phrases = [phrases] if isinstance(phrases, str) else phrases
+        wanted = [check_query(phrase).strip().strip('"“”').strip() for phrase in phrases]
+        if docs is not None:
+            self._check_docs(docs)
+        return [replace(self._quoted(row), match="phrase") for row in self._ranker.holders(wanted, docs)]
 
     def same_language(self, doc_id: str) -> dict[str, tuple[SameAs, ...]]:
         """For the source viewer: each paragraph's near-verbatim twins in other documents, by label."""
@@ -238,10 +250,11 @@ class Index:
         return Model.from_record(self.manifest.get("model"))
 
     @functools.cached_property
-    def abstain_below(self) -> float:
-        """The similarity under which answer() abstains: fitted for this index's model by `rag eval
-        --calibrate --save`, else the bundled model's (see rag/store/abstention.py)."""
-        return abstention.threshold(self._index_dir, self.model)
+    def decision(self) -> decision.Decision:
+        """How answer() tells answered from not: fitted for this index's model by `rag eval --calibrate
+        --save`, else the bundled model's (rag/retrieval/decision.py)."""
+        fitted = decision.Decision.from_record(abstention.saved(self._index_dir, self.model) or {})
+        return fitted or decision.BUNDLED
 
     @property
     def embedder(self) -> Embedder:

@@ -71,6 +71,29 @@ def not_held(names: tuple[str, ...], drafts: list[Document] = ()) -> str:
     return said + "."
 
 
+NO_ANSWER = "No passage in these documents answers this question."
+
+
+def unanswered(evidence, explained: bool) -> list[str]:
+    """Why an answer abstains, when nothing else said so: the fixed notice, then, as facts, the question's
+    key words the documents never use and those no passage shown holds."""
+    if explained:
+        return []
+    said = [NO_ANSWER]
+    never = list(evidence.never) if evidence else []
+    if never:
+        said.append(f"The documents searched never use {_listed(never, 'or')}.")
+    shown = [word for word in (evidence.missing if evidence else ()) if word not in never]
+    if shown:
+        said.append(f"None of the passages shown has {_listed(shown, 'or')}.")
+    return said
+
+
+def _listed(words: list[str], joiner: str) -> str:
+    quoted = [f"“{word}”" for word in words]
+    return quoted[0] if len(quoted) == 1 else f"{', '.join(quoted[:-1])} {joiner} {quoted[-1]}"
+
+
 def other_language(language: str) -> str:
     return (
         f"The documents and the search are in English; this question seems to be in {language}. "
@@ -104,13 +127,18 @@ def follow_up(previous: str) -> str:
     return f"Searched together with your previous question: “{previous}”."
 
 
-def matched(passages, phrases: tuple[str, ...]) -> str:
-    """What the first passages are: "The paragraph asked for", "2 passages contain “net neutrality”"."""
-    count = sum(1 for p in passages if p.match)
-    if any(p.match == "phrase" for p in passages):
-        quoted = " and ".join(f"“{phrase}”" for phrase in phrases)
-        return f"{_plural(count, 'passage')} {'contains' if count == 1 else 'contain'} {quoted}"
-    return "The paragraph asked for" if count == 1 else f"The {count} paragraphs asked for"
+def matched(passages, phrases: tuple[str, ...], total: int = 0) -> str:
+    """What the first passages are: "The paragraph asked for"; "2 passages contain “net neutrality”", or, when
+    more paragraphs hold the phrase than are shown, "28 passages contain “multistakeholder”; the 5 best
+    follow". `total` counts every paragraph of the documents searched that holds the phrases."""
+    references = sum(1 for p in passages if p.match == "reference")
+    shown = sum(1 for p in passages if p.match == "phrase")
+    if references:
+        return "The paragraph asked for" if references == 1 else f"The {references} paragraphs asked for"
+    quoted = " and ".join(f"“{phrase}”" for phrase in phrases)
+    total = max(total, shown)
+    said = f"{_plural(total, 'passage')} {'contains' if total == 1 else 'contain'} {quoted}"
+    return said if total == shown else f"{said}; the {shown} best follow"
 
 
 def related(count: int) -> str:

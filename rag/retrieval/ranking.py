@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from rag.ingest.paragraphs import BODY_KINDS
+from rag.retrieval import acronyms
+from rag.retrieval.evidence import Evidence, gather
 from rag.retrieval.fusion import Settings, best_per_unit, reciprocal_rank_fusion, score_fusion, top
 from rag.retrieval.language import foreign_language
 from rag.retrieval.phrases import comparable, only_in_names, quoted_phrases
@@ -30,7 +32,9 @@ class Ranking:
     language: str = ""  # the language the question is in when it is not English ("French")
     referenced: set[int] = field(default_factory=set)  # rows of the paragraphs or section the query names
     phrase_rows: set[int] = field(default_factory=set)  # rows holding every quoted phrase
+    phrase_total: int = 0  # how many paragraphs of the documents searched hold every quoted phrase
     reference: Reference = field(default_factory=Reference)
+    searched: str = ""  # the question as searched: misspelt words read as the documents' own
 
 
 class Ranker:
@@ -46,8 +50,12 @@ class Ranker:
         self._sentence_unit = np.array([c.unit for c in stored.sentences], dtype=np.int64)
         self._unit_doc = np.array([u.doc_id for u in stored.units])
         self._footnotes = np.array([u.kind == "footnote" for u in stored.units], dtype=bool)
+        authority = {doc_id: _authority(d) for doc_id, d in stored.documents.items()}
+        self._authority = np.array([authority[u.doc_id] for u in stored.units], dtype=np.int8)
         self._references = ReferenceResolver(list(stored.documents.values()), stored.units)
         self._speller = Speller(stored.vocabulary)
+        self._acronyms = acronyms.learn(u.text for u in stored.units if u.kind in BODY_KINDS)
+        self._chunk_doc = self._unit_doc[self._chunk_unit]
 
     def rank(self, query: str, k: int, docs: list[str] | None, settings: Settings) -> Ranking:
         depth = max(k, settings.candidates)
@@ -57,6 +65,7 @@ class Ranker:
         ranking.language = foreign_language(query, self._stored.vocabulary)
         if settings.spelling and not ranking.language:  # "Govrnance" is searched as "governance"
             searched, ranking.corrections = self._speller.correct(query)
+        ranking.searched = searched
         scores = self._fused(searched, allowed, docs, settings, depth, ranking)
         reference = ranking.reference = self._references.resolve(query) if settings.references else Reference()
         self._apply_hints(scores, reference, settings)
@@ -75,7 +84,7 @@ class Ranker:
             scores[self._footnotes] = -np.inf
         ranked += [(int(row), float(scores[row])) for row in top(scores, 3 * k)]
         # Every paragraph the question asks for ("paragraphs 55 to 65"), whatever k; then related ones up to k.
-        ranking.rows = self._without_twins(ranked, settings)[: max(k, len(ranking.referenced))]
+        ranking.rows = self._without_twins(ranked, settings, set(pinned))[: max(k, len(ranking.referenced))]
         return ranking
 
     @functools.cached_property
@@ -134,35 +143,45 @@ class Ranker:
     def _phrase_holders(
         self, ranking: Ranking, scores: np.ndarray, allowed: np.ndarray, pinned: list[int]
     ) -> list[int]:
-        """Units holding every quoted phrase, best scored first; notes phrases found nowhere."""
+        """Units holding every quoted phrase, best scored first; notes phrases found nowhere, and how many
+        paragraphs hold them all."""
         if not ranking.phrases:
             return []
         searchable = [row for row in np.flatnonzero(allowed) if self._stored.units[row].kind in BODY_KINDS]
         wanted = {p: comparable(p) for p in ranking.phrases}  # once, not once per paragraph
         texts = [self.comparable_texts[row] for row in searchable]
         ranking.missing_phrases = [p for p, w in wanted.items() if not any(w in text for text in texts)]
-        holders = [
-            row
-            for row, text in zip(searchable, texts, strict=True)
-            if row not in pinned and all(w in text for w in wanted.values())
-        ]
+        every = [row for row, text in zip(searchable, texts, strict=True) if all(w in text for w in wanted.values())]
+        ranking.phrase_total = len(every)
+        holders = [row for row in every if row not in pinned]
         # A phrase that only names something ("Working Group on Enhanced Cooperation") ranks after
         # paragraphs that use it as words, unless the question capitalises it too.
         return sorted(holders, key=lambda row: (self._names_only(row, ranking.phrases), -_finite(scores[row])))
 
+    def holders(self, phrases: list[str], docs: list[str] | None) -> list[int]:
+        """Every unit of the documents (all, or `docs`) holding every phrase, in reading order."""
+        allowed = np.isin(self._unit_doc, docs) if docs is not None else np.ones(len(self._unit_doc), bool)
+        ranking = Ranking([], None, False, list(phrases))
+        return sorted(self._phrase_holders(ranking, np.zeros(len(self._unit_doc)), allowed, []))
+
     def _names_only(self, row: int, phrases: list[str]) -> bool:
         return any(only_in_names(self._stored.units[row].text, phrase) for phrase in phrases)
 
-    def _without_twins(self, ranked: list[tuple[int, float]], settings: Settings) -> list[tuple[int, float]]:
-        """A paragraph repeated nearly verbatim in another document is shown once, at its best rank."""
+    def _without_twins(self, ranked: list[tuple[int, float]], settings: Settings, pinned: set[int]):
+        """A paragraph repeated nearly verbatim in another document is shown once, at its best rank, in the
+        document of most standing: an adopted resolution's paragraph is never folded under a draft's or a
+        user's note's. A paragraph the question names or whose wording it quotes is shown as it is."""
         if not settings.same_language:
             return ranked
         kept, hidden = [], set()
         for row, score in ranked:
             if row in hidden:
                 continue
+            twins = [twin for twin, _ in self._twins.get(row, [])]
+            if row not in pinned and twins:
+                row = max([row, *twins], key=lambda r: self._authority[r])  # stable: ties keep the ranked one
             kept.append((row, score))
-            hidden.update(twin for twin, _ in self._twins.get(row, []))
+            hidden.update([row, *(twin for twin, _ in self._twins.get(row, []))])
         return kept
 
     def _similarity(self, vectors: VectorSearch, owner: np.ndarray, query: np.ndarray, docs, depth: int):
@@ -170,11 +189,36 @@ class Ranker:
         scores, rows = vectors.search(query, 4 * depth, docs)
         return best_per_unit(scores, owner[rows], len(self._stored.units))
 
+    def evidence(self, ranking: Ranking, passages, docs: list[str] | None) -> Evidence:
+        """What the index knows of whether `passages`, the answer's, answer the question (evidence.py)."""
+        lexical = self._stored.lexical
+        searched = None if docs is None else np.isin(self._chunk_doc, docs)
+
+        def frequency(term: str | None) -> int:
+            if term is None:
+                return len(self._chunk_doc) if searched is None else int(searched.sum())
+            chunks = lexical.chunks_with(term)
+            return len(chunks) if searched is None else int(searched[chunks].sum())
+
+        named = ranking.reference.naming
+        return gather(ranking.searched, named, passages, ranking.similarity, lexical, self._acronyms, frequency)
+
     def _lexical(self, query: str, allowed: np.ndarray) -> np.ndarray:
+        query = acronyms.expanded(query, self._acronyms)  # "IGF" also finds "Internet Governance Forum"
         scores = self._stored.lexical.scores(query)
         scores[scores <= 0] = -np.inf  # no query term: not a lexical candidate
         scores[~allowed[self._chunk_unit]] = -np.inf
         return best_per_unit(scores, self._chunk_unit, len(self._stored.units))
+
+
+def _authority(document) -> int:
+    """How much a document's wording stands as agreed language: an adopted resolution (3), another official
+    document with a symbol (2), a draft (1), anything else, such as a delegation's own notes (0)."""
+    if document.adopted or "/RES/" in document.symbol:
+        return 3
+    if document.symbol:
+        return 2
+    return 1 if document.status or "draft" in document.kind.lower() else 0
 
 
 def _finite(score: float) -> float:

@@ -1,7 +1,8 @@
 """Agreed language: near-verbatim paragraphs across documents (a 2016 draft repeating the 2015 outcome).
 
 Found at index time by shared word 5-grams: two paragraphs are the same language when most of the
-shorter one's 5-grams appear in the other.
+shorter one's 5-grams appear in the other and at least half of the longer one's: a short paragraph that
+quotes a phrase of a long one (a talking point quoting a resolution) is not its twin.
 """
 
 import math
@@ -13,6 +14,7 @@ from rag.ingest.paragraphs import Unit
 
 SHINGLE = 5
 THRESHOLD = 0.6  # share of the shorter paragraph's 5-grams found in the other
+LONGER_SHARE = 0.5  # ... and of the longer one's: near-verbatim both ways
 MIN_SHINGLES = 8  # paragraphs shorter than about a dozen words are not compared
 
 
@@ -54,6 +56,6 @@ def same_language(units: list[Unit], kinds: frozenset[str]) -> list[tuple[int, i
         own_set = np.sort(own)
         for b in holders:
             shared = len(np.intersect1d(own_set, ids[offsets[b] : offsets[b + 1]], assume_unique=True))
-            if shared >= needed:
+            if shared >= needed and shared >= LONGER_SHARE * max(len(own), sizes[b]):
                 found.append((min(rows[a], rows[b]), max(rows[a], rows[b]), round(shared / len(own), 3)))
     return sorted(found)

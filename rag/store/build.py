@@ -17,7 +17,7 @@ from rag.ingest.identity import IDENTITY_VERSION, describe
 from rag.ingest.normalise import words
 from rag.ingest.paragraphs import BODY_KINDS, PARSER_VERSION, parse_document
 from rag.store import dense, files, stores
-from rag.store.agreed import SHINGLE, THRESHOLD, same_language
+from rag.store.agreed import LONGER_SHARE, SHINGLE, THRESHOLD, same_language
 from rag.store.checksums import verify
 from rag.store.chunking import CHUNKER_VERSION, Chunk, chunk_units, lexical_text, sentence_chunks
 from rag.store.encoder import Embedder, OnnxEmbedder, ensure_export
@@ -83,7 +83,7 @@ def expected_manifest(docs_dir: Path, store: str = stores.FAISS, model: Model | 
         "identity_version": IDENTITY_VERSION,
         "chunker_version": CHUNKER_VERSION,
         "lexical_version": LEXICAL_VERSION,
-        "same_language": {"shingle": SHINGLE, "threshold": THRESHOLD},
+        "same_language": {"shingle": SHINGLE, "threshold": THRESHOLD, "longer_share": LONGER_SHARE},
         "sources": {path.name: file_sha256(path) for path in document_files(docs_dir)},
         "catalog_sha256": catalog_sha256(docs_dir),
     }
