@@ -41,8 +41,8 @@ def build_index(args) -> int:
     )
     if model.path is not None and abstention.saved(folder, model) is None:  # similarities are the model's own
         print(
-            f"Note: answers abstain below {abstention.BUNDLED_THRESHOLD}, the bundled model's threshold; fit this "
-            f"model's on reference questions: rag eval --calibrate --save --split dev --index {folder}",
+            "Note: answers are decided as the bundled model's are; fit this model's decision on reference "
+            f"questions: rag eval --calibrate --save --split dev --index {folder}",
             file=sys.stderr,
         )
     _catalog_notes(report.catalog_notes)
@@ -165,19 +165,23 @@ def evaluate(args) -> int:
 
 
 def _calibrate(index: Index, questions, args) -> int:
-    """Fit the abstention threshold for the index's model on the questions; with --save, keep it."""
+    """Fit the answer-or-not decision for the index's model on the questions; with --save, keep it."""
     from rag.evaluation import experiments
 
     fitted = experiments.calibrate_abstention(index, questions)
-    print(", ".join(f"{name} {value:.3f}" for name, value in fitted.items()))
+    weights = ", ".join(f"{name} {w:+.3f}" for name, w in zip(fitted["features"], fitted["weights"], strict=True))
+    print(f"weights: {weights}; bias {fitted['bias']:+.3f}; answers when p >= {fitted['cut']:.3f}")
+    print(
+        f"on these {fitted['weighed']} questions: abstention {fitted['abstention']:.3f}, "
+        f"false abstention {fitted['false abstention']:.3f}"
+    )
     if args.save:
         folder = args.index or default_index_dir()
         how = {"questions": len(questions), "split": args.split, "file": str(args.questions or "eval/questions.jsonl")}
         path = abstention.save(folder, index.model, {**fitted, **how})
-        below = fitted["abstain_below"]
-        print(f"Saved in {path}: answers from this index ({index.model.name}) abstain below {below:.3f}.")
-    elif index.abstain_below != fitted["abstain_below"]:
-        print(f"This index answers with {index.abstain_below:.3f}; --save makes it use the fitted value.")
+        print(f"Saved in {path}: answers from this index ({index.model.name}) are decided with it.")
+    elif index.decision.record() != {key: fitted[key] for key in index.decision.record()}:
+        print("This index answers with another decision; --save makes it use the fitted one.")
     return 0
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 from rag.evaluation.metrics import ConfigResult, Hit, Response, Retriever, evaluate
 from rag.evaluation.questions import Question
 from rag.ingest.folder import read_documents
+from rag.retrieval.decision import Decision, fit
 from rag.retrieval.fusion import DEFAULT, Settings
 from rag.retrieval.index import Index
 from rag.store.build import build
@@ -45,25 +46,27 @@ def retriever_for(index: Index, settings: Settings) -> Retriever:
     return retrieve
 
 
-def calibrate_abstention(index: Index, questions: list[Question], max_false: float = 0.05) -> dict[str, float]:
-    """The highest abstention threshold that keeps false abstention on answerable questions at or under
-    `max_false`, and the abstention it then reaches on unanswerable ones."""
-    never = replace(DEFAULT, abstain_below=float("inf"))
-    rows = []  # (answerable, confidence, exempt: resolved references and found phrases never abstain)
+def calibrate_abstention(index: Index, questions: list[Question], max_false: float = 0.05) -> dict:
+    """Fit the answer-or-not decision (rag/retrieval/decision.py) on the questions: a logistic regression over
+    each question's evidence, then the highest cut that refuses at most `max_false` of the answerable ones.
+    Questions that name paragraphs, quote wording or ask for what is not there are decided without it, and
+    left out. Returns the decision's record and the rates it reaches on these questions."""
+    never = replace(DEFAULT, decision=Decision.threshold(-1.0))  # answers all: for the evidence
+    rows = []
     for question in questions:
-        answer = index.answer(question.question, 1, settings=never)
-        rows.append((question.answerable, answer.confidence, not answer.abstained))
-
-    def rates(threshold: float) -> tuple[float, float]:
-        abstains = [(ok, not exempt and conf < threshold) for ok, conf, exempt in rows]
-        false = sum(a for ok, a in abstains if ok) / max(1, sum(ok for ok, _ in abstains))
-        right = sum(a for ok, a in abstains if not ok) / max(1, sum(not ok for ok, _ in abstains))
-        return right, false
-
-    candidates = sorted({round(conf, 3) for _, conf, _ in rows}) + [1.0]
-    threshold = max([t for t in candidates if rates(t)[1] <= max_false], default=-1.0)
-    right, false = rates(threshold)
-    return {"abstain_below": threshold, "abstention": right, "false abstention": false}
+        answer = index.answer(question.question, 5, settings=never)
+        if not (answer.abstained or answer.notices or any(p.match for p in answer.passages)):
+            rows.append((answer.evidence.features(), question.answerable))
+    fitted = fit(rows, max_false)
+    refused = [(answerable, not fitted.answers(features)) for features, answerable in rows]
+    answerable = [r for ok, r in refused if ok]
+    unanswerable = [r for ok, r in refused if not ok]
+    return {
+        **fitted.record(),
+        "abstention": sum(unanswerable) / max(1, len(unanswerable)),
+        "false abstention": sum(answerable) / max(1, len(answerable)),
+        "weighed": len(rows),
+    }
 
 
 def run(

@@ -46,6 +46,7 @@ class Place:
     spans: tuple[tuple[str, str], ...]
     start: int = 0  # where the mention stands in the question
     end: int = 0
+    cue: str = ""  # the word as typed: "paragraphs", "OP", "question"
 
     @property
     def labels(self) -> tuple[str, ...]:
@@ -68,7 +69,7 @@ def places(text: str) -> list[Place]:
             else:
                 spans.append([typed.group(), typed.group()])
             previous = typed
-        found.append(Place(kind, tuple((a, b) for a, b in spans), match.start(), match.end()))
+        found.append(Place(kind, tuple((a, b) for a, b in spans), match.start(), match.end(), match[kind].strip()))
     return found
 
 

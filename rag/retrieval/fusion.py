@@ -4,6 +4,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from rag.retrieval.decision import Decision
+
 
 @dataclass(frozen=True)
 class Settings:
@@ -21,9 +23,11 @@ class Settings:
     same_language: bool = True  # a paragraph repeated nearly verbatim elsewhere is shown once
     footnote_weight: float = 0.5  # footnotes' fused scores are scaled by this unless the question asks for notes
     spelling: bool = True  # a word the documents never use is read as the corpus word one or two edits away
-    # answer() abstains when no sentence or paragraph is at least this similar to the question. None: the
-    # index's own (Index.abstain_below): fitted for its model by `rag eval --calibrate --save`, else the
-    # bundled model's 0.459, the highest value keeping false abstention on the dev split at or under 5%.
+    # How answer() tells answered from not (decision.py); None: the index's own (Index.decision), fitted for
+    # its model by `rag eval --calibrate --save`, else the bundled model's.
+    decision: Decision | None = None
+    # The rule before the evidence, for comparison: abstain when no sentence or paragraph is at least this
+    # similar to the question (0.459 was the bundled model's). Used when `decision` is None.
     abstain_below: float | None = None
 
     def __post_init__(self):

@@ -39,6 +39,7 @@ NAME_ENDS = re.compile(r"\s+(?:on|about|that|which|regarding|concerning|say|says
 
 
 NON_WORD = re.compile(r"[^\w+/]+")
+LOOSE = frozenset("the a an of un united nations".split())  # words a loose name may leave out
 SHORT_WORDS = {"doc": "document", "docs": "documents", "reso": "resolution", "res": "resolution"}  # "outcome doc"
 # A document named by its symbol or resolution number: "A/RES/80/118", "resolution 80/118", "A/C.3/80/L.46".
 SYMBOL_MENTION = re.compile(r"(?<![\w/])(?:[a-z]{1,4}/)*\d{2,3}/\d{1,4}(?![\w/])|\b[a-z]/c \d/\d{2}/l \d+\b")
@@ -92,6 +93,18 @@ class DocumentNames:
         found = sure or shared
         return tuple(dict.fromkeys(found)), text
 
+    @staticmethod
+    def naming(query: str, rest: str) -> str:
+        """The words of `query` that named held documents: those taken out of it to leave `rest`."""
+        left = rest.split()
+        named = []
+        for word in plain(query).split():
+            if word in left:
+                left.remove(word)
+            else:
+                named.append(word)
+        return " ".join(named)
+
     def not_held(self, query: str, rest: str) -> tuple[str, ...]:
         """What a query names that the index does not hold, as typed: symbols ("Resolution 76/189") and texts
         the documents cite by name ("the Tunis Agenda"). `rest` is the query without the names it holds."""
@@ -104,6 +117,16 @@ class DocumentNames:
                 text = text.replace(name, " ")
                 found.append("the " + self._cited[name])
         return tuple(found)
+
+    def loosely(self, name: str) -> tuple[str, ...]:
+        """The held documents a name given after a paragraph fits loosely: every word of it, but "the" and
+        "UN", is a word of one of their names ("the UN Convention against Cybercrime" fits "United Nations
+        Convention against Cybercrime; ...")."""
+        wanted = [w for w in plain(name).split() if w not in LOOSE]
+        if not wanted:
+            return ()
+        found = {doc for held, docs in self._ids.items() if all(f" {w} " in held for w in wanted) for doc in docs}
+        return tuple(sorted(found))
 
     def drafts_of(self, names: tuple[str, ...]) -> tuple[str, ...]:
         """The held documents that are drafts of the symbols `names` mention ("A/RES/70/125")."""
@@ -156,5 +179,8 @@ def named_after(question: str, end: int) -> str:
         return ""
     if not (any(w[:1].isupper() for w in words) or lower[-1] in TEXT_NOUNS):  # "of particular concern"
         return ""
-    return name
+    kept = name.split()
+    while kept and not (kept[-1][:1].isupper() or kept[-1].lower() in TEXT_NOUNS):  # "... Cybercrime require"
+        kept.pop()
+    return " ".join(kept)
 

@@ -7,7 +7,7 @@ document that has them. A document the index does not hold never lends its parag
 """
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from rag.ingest.folder import Document
 from rag.ingest.numbering import place as place_phrase
@@ -52,6 +52,7 @@ class Reference:
     drafts: tuple[str, ...] = ()  # held documents that are earlier drafts of the absent ones
     misplaced: tuple[tuple[str, str, str], ...] = ()  # (doc id, "operative" or "preambular", label): asked as
     # that kind of paragraph, the document's paragraph of that number is the other kind
+    naming: str = ""  # the words of the query that name documents it holds ("WSIS+10 outcome document")
 
 
 class ReferenceResolver:
@@ -78,7 +79,12 @@ class ReferenceResolver:
 
     def resolve(self, query: str) -> Reference:
         docs, rest = self._names.held(query)
+        return replace(self._resolve(query, docs, rest), naming=self._names.naming(query, rest))
+
+    def _resolve(self, query: str, docs: tuple[str, ...], rest: str) -> Reference:
         found = citing.places(query)
+        if not docs:  # "paragraph 3 of the UN Convention against Cybercrime": a held document, loosely named
+            docs = tuple(d for place in found for d in self._names.loosely(named_after(query, place.end)))
         if not docs:
             absent = self._not_held(query, rest, found)
             if absent:
@@ -132,17 +138,25 @@ class ReferenceResolver:
         sub-items ("48" brings 48(a) to 48(e))."""
         rows: list[int] = []
         for place in found:
+            kind = "question" if place.cue.lower().startswith("question") else place.kind
             for first, last in place.spans:
                 if first == last:
-                    one = self._one(place.kind, first, query, docs, section, missing, misplaced)
-                    rows += self._with_sub_items(one) if place.kind != "footnote" else one
+                    one = self._one(kind, first, query, docs, section, missing, misplaced)
+                    rows += self._with_sub_items(one) if kind != "footnote" else one
                 else:
-                    rows += self._range(place.kind, first, last, query, docs, section, missing)
+                    rows += self._range(kind, first, last, query, docs, section, missing)
         return list(dict.fromkeys(rows))
 
     def _one(self, kind, label, query, docs, section, missing, misplaced) -> list[int]:
         number = label_key(label)
         rows: list[int] = []
+        if kind == "question":  # "question 6 of the questionnaire": the 6th item of a list that asks questions
+            nested = self._narrow([r for k, rs in self._by_label.items() if k.endswith(f"({number})") for r in rs],
+                                  docs, section)
+            questions = [r for r in nested if self._units[r].text.rstrip().endswith("?")]
+            if questions:
+                return questions
+            kind = "item"
         for key in citing.candidates("paragraph" if kind in ("operative", "item") else kind, label):
             rows = self._candidates(key, query, docs, section)
             if rows:
@@ -154,11 +168,9 @@ class ReferenceResolver:
             if not operative:
                 misplaced += [(self._units[r].doc_id, kind, label) for r in rows]
             return operative
-        if kind in ("paragraph", "item") and not rows:  # "question 6": the 6th item of a list, "u37(6)"
-            nested = [r for k, rs in self._by_label.items() if k.endswith(f"({number})") for r in rs]
-            nested = self._narrow(nested, docs, section)
-            questions = [r for r in nested if self._units[r].text.rstrip().endswith("?")]
-            rows = questions if kind == "item" and questions else nested
+        if kind in ("paragraph", "item") and not rows:  # "observation 7": the 7th item of a list, "u36(7)"
+            rows = self._narrow([r for k, rs in self._by_label.items() if k.endswith(f"({number})") for r in rs],
+                                docs, section)
         if not rows and kind != "item":
             missing.append(MISSING_PREFIX.get(kind, "") + number)
         return rows

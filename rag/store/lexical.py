@@ -82,6 +82,13 @@ class LexicalIndex:
     def _terms(self, text: str) -> tuple[str, ...]:
         return tuple(terms(text, self._stop, stem=self._stem))
 
+    def chunks_with(self, term: str) -> np.ndarray:
+        """The chunks that hold a (stemmed) term; none for a term the documents never use."""
+        if term not in self._vocabulary:
+            return np.zeros(0, dtype=np.int64)
+        i = self._vocabulary[term]
+        return np.asarray(self._indices[self._indptr[i] : self._indptr[i + 1]])
+
     def scores(self, query: str) -> np.ndarray:
         """BM25 score of every chunk for the query (zeros when no query term is in the index): the sum of
         its terms' rows, each term counted as often as the query has it, as bm25s does."""
