@@ -44,10 +44,12 @@ def citation(document: Document, unit: Unit) -> str:
 
 
 def full_citation(document: Document, unit: Unit) -> str:
-    """The full style: title, symbol (or what a draft is a draft of), date, paragraph (and page): "Modalities
-    for the overall review ..., A/RES/79/277, 25 March 2025, preambular para. 2, p. 1". A resolution's date
-    is the day it was adopted, where it prints it."""
-    parts = (document.title, document.symbol, document.draft_note, long_date(document.date), label_phrase(unit))
+    """The full style: title, symbol (or a draft's name and status, or what it is a draft of), date, paragraph
+    (and page): "Modalities for the overall review ..., A/RES/79/277, 25 March 2025, preambular para. 2, p. 1".
+    A resolution's date is the day it was adopted, where it prints it."""
+    status = document.status and not document.draft_of
+    named = document.symbol or (f"{document.short_name} ({document.status})" if status else "")
+    parts = (document.title, named, document.draft_note, long_date(document.date), label_phrase(unit))
     return ", ".join(part for part in (*parts, page_phrase(pages_of(document, unit))) if part)
 
 

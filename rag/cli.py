@@ -88,10 +88,10 @@ def _parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--questions", type=Path, default=None, help="questions file (default eval/questions.jsonl)")
     evaluate.add_argument("--out", type=Path, default=None, help="report folder (default eval/reports)")
     evaluate.add_argument(
-        "--calibrate", action="store_true", help="fit the abstention threshold on the split, print it"
+        "--calibrate", action="store_true", help="fit the answer-or-not decision on the split, print it"
     )
     evaluate.add_argument(
-        "--save", action="store_true", help="with --calibrate: answers from this index abstain below it from now on"
+        "--save", action="store_true", help="with --calibrate: answers from this index are decided with it from now on"
     )
     _add_folders(evaluate)
     evaluate.add_argument(

@@ -96,7 +96,8 @@ def _compile(answer, said: list[str], args) -> int:
     from rag import compilation  # python-docx: 30 ms of a cold `rag ask` that writes no compilation
 
     for line in said:
-        print(line, file=sys.stderr)
+        if line != notices.NO_ANSWER:  # said below, with what it means for the file
+            print(line, file=sys.stderr)
     passages = [p for p in answer.passages if not p.weak]
     if not passages:
         print(

@@ -47,7 +47,7 @@ def test_docx_holds_title_date_then_each_quote_with_its_citation(passages):
         ("Title", "Compilation of agreed language"),
         ("Subtitle", "3 December 2026"),
         ("Quote", outcome.text),
-        ("Citation", f"A/RES/70/125, para. 32\n{outcome.full_citation}"),
+        ("Citation", f"WSIS+10 outcome document (draft), para. 32\n{outcome.full_citation}"),
         ("Quote", "Recalling the outcome documents of the World Summit on the Information Society,1"),  # 1 raised
         ("Quote Footnote", "¹ See A/C.2/59/3 and A/60/687"),
         (
@@ -56,7 +56,10 @@ def test_docx_holds_title_date_then_each_quote_with_its_citation(passages):
         ),
         ("Citation", f"CSTD Informal Note 2024, unnumbered para. 15\n{table.full_citation}"),
     ]
-    assert outcome.full_citation.startswith("Outcome Document of the High-Level Meeting of the General Assembly")
+    assert outcome.full_citation == (
+        "Outcome Document of the High-Level Meeting of the General Assembly on the Overall Review of the "
+        "Implementation of WSIS Outcomes, draft of A/RES/70/125, which numbers its paragraphs differently, para. 32"
+    )
     [word_table] = document.tables  # the table's cells as a Word table, between its quote's neighbours
     cells = [tuple(cell.text for cell in row.cells) for row in word_table.rows]
     assert cells[0] == ("April 2024", "Preliminary discussion at the 27th session of CSTD")
@@ -72,7 +75,7 @@ def test_markdown_quotes_verbatim_and_escapes_only_its_own_words(passages):
     outcome, ecosoc, table = passages
     assert compilation.to_markdown(passages, date=DAY) == (
         "# Compilation of agreed language\n\n3 December 2026\n\n"
-        f"> {outcome.text}\n\n**A/RES/70/125, para. 32**\\\n{outcome.full_citation}\n\n"
+        f"> {outcome.text}\n\n**WSIS+10 outcome document (draft), para. 32**\\\n{outcome.full_citation}\n\n"
         "> Recalling the outcome documents of the World Summit on the Information Society,¹\n\n"
         "> ¹ See [A/C.2/59/3](#) and [A/60/687](#)\n\n"
         "**ECOSOC draft resolution (advance unedited version, 2016), preambular para. 1**\\\n"
@@ -133,7 +136,8 @@ def test_the_order_is_kept_without_duplicates():
 
 def test_a_list_entry_is_the_citation_then_the_start_of_the_quote(passages):
     assert compilation.summary(passages[0]) == (
-        "A/RES/70/125, para. 32\n32. We emphasize our concern that only 41% of women have internet access and…"
+        "WSIS+10 outcome document (draft), para. 32\n"
+        "32. We emphasize our concern that only 41% of women have internet access and…"
     )
     assert compilation.file_name("docx", DAY) == "agreed-language-2026-12-03.docx"
 
@@ -170,4 +174,6 @@ def test_weak_matches_are_never_written_as_agreed_language(tmp_path, capsys):
     assert main(["ask", "Who won the 2022 FIFA World Cup final?", "--format", "md", "--output", str(target)]) == 1
     captured = capsys.readouterr()
     assert captured.out == "" and not target.exists()
-    assert captured.err.startswith("rag: No passage answers this question well enough, so no compilation was written")
+    said, refusal = captured.err.rstrip("\n").rsplit("\n", 1)
+    assert said == "The documents searched never use “won”, “FIFA” or “Cup”.\nNone of the passages shown has “2022”."
+    assert refusal.startswith("rag: No passage answers this question well enough, so no compilation was written")

@@ -76,8 +76,8 @@ def test_collect_reorder_remove_and_export(browser, app_url, seed_index):
     paragraphs = [(p.style.name, p.text) for p in document.paragraphs]
     assert [text for style, text in paragraphs if style == "Quote"] == [p.text for p in chosen]
     assert [text.split("\n")[0] for style, text in paragraphs if style == "Citation"] == [
-        "A/RES/70/125, para. 63",
-        "A/RES/70/125, para. 32",
+        "WSIS+10 outcome document (draft), para. 63",
+        "WSIS+10 outcome document (draft), para. 32",
     ]
     assert paragraphs[0] == ("Title", "Compilation of agreed language")
     assert downloaded(page, "#wsis-export-md").decode("utf-8") == compilation.to_markdown(chosen)

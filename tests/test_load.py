@@ -34,7 +34,7 @@ OTHER_PATHS = [
     "the third preambular paragraph",
     "section 1.3",
     "footnote 6",
-    "A/RES/70/125 para 99",
+    "outcome document para 99",
     '"enhanced cooperation"',
     '"net neutrality"',
     "Govrnance of the internt and the extnded mandate",
@@ -277,11 +277,12 @@ def test_browser_pages_get_their_quoted_answers_during_the_api_load(load_run):
 
 
 def test_index_answers_alike_from_8_threads_and_serially(seed_index, embedder):
-    """200 questions answered one after another, then by 8 threads at once on a freshly opened Index (its
-    caches cold, so the threads also race to fill them): the same answers, passage by passage."""
+    """240 questions answered one after another, then by 8 threads at once on a freshly opened Index (its
+    caches cold, so the threads also race to fill them): the same answers, passage by passage. Every
+    reference question and other path, then questions asked of one document."""
     asks = [(q, k_for(i), None) for i, q in enumerate(QUESTIONS + OTHER_PATHS)]
-    asks += [(q, 7, [OUTCOME]) for q in QUESTIONS[: 200 - len(asks)]]
-    assert len(asks) == 200
+    asks += [(q, 7, [OUTCOME]) for q in QUESTIONS[: max(0, 240 - len(asks))]]
+    assert len(asks) >= 240
 
     def answer(index, ask):
         question, k, docs = ask

@@ -65,7 +65,8 @@ def test_a_paragraph_is_found_by_its_label_and_quoted_as_search_quotes_it(seed_i
 
 
 def test_what_is_not_there_is_said_clearly(seed_index):
-    with pytest.raises(NotFoundError, match=rf"^{re.escape(DRAFT)} has no para\. 99; its paragraphs are numbered 1 to 77\.$"):
+    missing = rf"^{re.escape(DRAFT)} has no para\. 99; its paragraphs are numbered 1 to 77\.$"
+    with pytest.raises(NotFoundError, match=missing):
         seed_index.paragraph("outcome document", "99")
     with pytest.raises(NotFoundError, match=r"^President's Summary has no ¶40; .* by position, ¶1 to ¶27\.$"):
         seed_index.paragraph("President's Summary", "¶40")

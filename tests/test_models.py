@@ -14,6 +14,7 @@ from rag import Index, Settings
 from rag.cli import main
 from rag.errors import ModelError
 from rag.evaluation.comparison import model_index_dir
+from rag.retrieval.decision import BUNDLED, Decision
 from rag.store import files
 from rag.store.build import LEGACY_BUNDLED, build
 from rag.store.checksums import seal
@@ -228,9 +229,10 @@ def test_eval_compares_models_one_row_each(tmp_path, cls_index, cls_folder, embe
     assert list(report["configurations"]) == ["bundled · dense", "cls-model · dense"]
 
 
-def test_a_threshold_fitted_for_the_model_is_kept_and_answered_with(tmp_path, cls_index, cls_folder, capsys):
+def test_a_decision_fitted_for_the_model_is_kept_and_answered_with(tmp_path, cls_index, cls_folder, capsys):
     """Similarities are each model's own: the CLS variant's unrelated texts sit near 0.75, so the bundled
-    model's 0.459 never abstains with it. A threshold fitted on reference questions is saved and used."""
+    model's decision (off the subject under 0.426) never abstains with it. A decision fitted on reference
+    questions is saved and used."""
     docs, built = cls_index
     index_dir = tmp_path / "index"
     shutil.copytree(built, index_dir)
@@ -243,16 +245,16 @@ def test_a_threshold_fitted_for_the_model_is_kept_and_answered_with(tmp_path, cl
     ]
     questions.write_text("".join(json.dumps(row) + "\n" for row in rows), encoding="utf-8")
     before = Index.open(docs, index_dir)
-    assert before.abstain_below == 0.459 and not before.answer("What is the capital of Australia?").abstained
+    assert before.decision == BUNDLED and not before.answer("What is the capital of Australia?").abstained
 
     folder = ["--docs", str(docs), "--index", str(index_dir), "--questions", str(questions), "--split", "all"]
     assert main(["eval", "--calibrate", "--save", *folder]) == 0
     saved = json.loads((index_dir / "abstention.json").read_text(encoding="utf-8"))
-    fitted = saved[load_model(cls_folder).key]["abstain_below"]
-    assert fitted > 0.6 and f"abstain below {fitted:.3f}" in capsys.readouterr().out
+    fitted = Decision.from_record(saved[load_model(cls_folder).key])
+    assert fitted != BUNDLED and "are decided with it" in capsys.readouterr().out
 
     after = Index.open(docs, index_dir)
-    assert after.abstain_below == fitted
+    assert after.decision == fitted
     assert after.answer("What is the capital of Australia?").abstained
     assert not after.answer("Who inspects the wells?").abstained
     assert not after.answer("What is the capital of Australia?", settings=Settings(abstain_below=0.0)).abstained
@@ -264,4 +266,4 @@ def test_save_without_calibrate_and_an_unfitted_model_are_said(tmp_path, cls_ind
     assert "--save keeps what --calibrate fits" in capsys.readouterr().err
     index_dir = shutil.copytree(built, tmp_path / "index")
     assert main(["build", "--force", "--docs", str(docs), "--index", str(index_dir)]) == 0
-    assert "the bundled model's threshold; fit this model's on reference questions" in capsys.readouterr().err
+    assert "decided as the bundled model's are; fit this model's decision on reference" in capsys.readouterr().err

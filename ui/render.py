@@ -9,7 +9,6 @@ from rag.passage import Answer, Passage, SameAs
 from rag.quote_text import raise_marks
 from rag.retrieval import notices
 
-NO_ANSWER = "No passage in these documents answers this question."
 WEAK_MATCHES = "Nearest passages (weak matches)"
 
 EMPHASIS = [
@@ -157,10 +156,12 @@ def answer_html(answer: Answer, notes: tuple[str, ...] = (), every: list[Passage
     said += "".join(f'<p class="wsis-notice">{html.escape(n)}</p>' for n in (*answer.notices, *absent))
     passages = list(answer.passages)
     if answer.abstained:
-        if not answer.notices and not answer.missing_phrases:
-            said += f'<p class="wsis-notice">{NO_ANSWER}</p>'
+        if not answer.notices and not answer.missing_phrases:  # an Answer made by hand: answer() always says why
+            said += f'<p class="wsis-notice">{notices.NO_ANSWER}</p>'
         items = "".join(passage_html(p) for p in passages)
-        opened = " open" if answer.notices else ""  # shown, not folded, when the notice says why
+        # Shown, not folded, when the notice names what is missing (a paragraph, a document, a language); folded
+        # when nothing answers the question at all: then the nearest passages are only near.
+        opened = " open" if answer.notices and answer.notices[0] != notices.NO_ANSWER else ""
         weak = f'<details class="wsis-weak"{opened}><summary>{WEAK_MATCHES}</summary>{items}</details>' if items else ""
         return no_blank_line(f'<div class="wsis-answer">{said}{weak}</div>')
     references = [p for p in passages if p.match == "reference"]
@@ -194,7 +195,7 @@ def _all_holders_html(every: list[Passage], answer: Answer) -> str:
     quoted = " and ".join(f"“{html.escape(phrase)}”" for phrase in answer.phrases)
     return (
         f'<details class="wsis-all"><summary>All {len(every)} passages that contain {quoted}</summary>'
-        f'<ul class="wsis-all-list">{links}</ul></details>'
+        f'<ol class="wsis-all-list">{links}</ol></details>'
     )
 
 

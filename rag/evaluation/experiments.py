@@ -55,7 +55,8 @@ def calibrate_abstention(index: Index, questions: list[Question], max_false: flo
     rows = []
     for question in questions:
         answer = index.answer(question.question, 5, settings=never)
-        if not (answer.abstained or answer.notices or any(p.match for p in answer.passages)):
+        # Answered by reference or quoted wording, or refused for what is not there: not the decision's to make.
+        if not (answer.abstained or any(p.match for p in answer.passages)):
             rows.append((answer.evidence.features(), question.answerable))
     fitted = fit(rows, max_false)
     refused = [(answerable, not fitted.answers(features)) for features, answerable in rows]

@@ -38,7 +38,8 @@ def assign_labels(drafts: list[Draft], source: str) -> None:
 
 
 def assign_un_labels(drafts: list[Draft], source: str) -> None:
-    """Labels as UN documents are cited: "PP3", "5", "18(g)(ii)", "annex, 12", "annex, art. 16, 1"."""
+    """Labels as UN documents are cited: "PP3", "5", "18(g)(ii)", "annex, 12", "annex, art. 16, 1"; another
+    unnumbered paragraph "u3" (unnumbered para. 3) where the document prints numbers, else "¶3"."""
     scopes, contexts = Scopes(), []
     for draft in drafts:
         if draft.kind == "heading" and not draft.role:
@@ -66,6 +67,11 @@ def assign_un_labels(drafts: list[Draft], source: str) -> None:
             number = draft.marker.value if draft.marker.kind in ("number", "section") else ""
             draft.label = labeller.paragraph(number, after_colon=previous.rstrip().endswith(":"))
         previous = draft.text(source)
+    if any(_plain_number(d) for d in drafts):  # "¶15" beside a printed "15." reads as para. 15 once pasted
+        for draft in drafts:
+            scope, _, local = draft.label.rpartition(", ")
+            if local.startswith("¶"):
+                draft.label = (scope + ", " if scope else "") + "u" + local[1:]
     _make_labels_unique(drafts)
 
 

@@ -18,7 +18,7 @@ from rag.ingest.layout import collapse, measure_layout
 from rag.ingest.masthead import Masthead
 from rag.ingest.un import Conventions, read_conventions
 
-PARSER_VERSION = "8"
+PARSER_VERSION = "9"
 __all__ = ["BODY_KINDS", "PARSER_VERSION", "Unit", "heading_title", "parse", "parse_document", "conventions_of"]
 
 

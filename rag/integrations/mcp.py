@@ -41,7 +41,7 @@ Question = Annotated[
     str,
     Field(
         description="The question or topic in English, as a person would ask it, e.g. 'What did the General "
-        "Assembly say about the gender digital divide?'. It may name a paragraph ('paragraph 32 of A/RES/70/125') "
+        "Assembly say about the gender digital divide?'. It may name a paragraph ('paragraph 5 of A/RES/79/277') "
         'or put a phrase in double quotes to check whether that exact wording is used ("enhanced cooperation").'
     ),
 ]
@@ -51,12 +51,12 @@ HowMany = Annotated[
 Documents = Annotated[
     list[str] | None,
     Field(
-        description="Search only these documents, each named by its UN symbol ('A/RES/70/125'), short name or "
+        description="Search only these documents, each named by its UN symbol ('A/RES/79/277'), short name or "
         "id as list_documents gives them. Omit to search all of them."
     ),
 ]
 DocumentName = Annotated[
-    str, Field(description="The document: its UN symbol ('A/RES/70/125'), short name or id, as list_documents gives.")
+    str, Field(description="The document: its UN symbol ('A/RES/79/277'), short name or id, as list_documents gives.")
 ]
 Label = Annotated[
     str,
@@ -77,7 +77,7 @@ def build_server(index: Index, *, base_url: str = "") -> MCPServer:
         ctx: Context, question: Question, k: HowMany = 5, documents: Documents = None
     ) -> dict[str, Any]:
         """Find the paragraphs of the WSIS documents that best answer a question, best first. Each passage's
-        `quote` is a whole paragraph, verbatim, with its `citation` ('A/RES/70/125, para. 32'), `full_citation`,
+        `quote` is a whole paragraph, verbatim, with its `citation` ('A/RES/79/277, para. 5, pp. 2-3'), `full_citation`,
         `section`, `pages`, `url` (the paragraph in its source) and `same_language` (the same text agreed in
         other documents). `answered` is false when no passage answers the question well enough: the passages
         are then only the nearest, each marked `weak`, and `notices` say why (a paragraph the document does not
@@ -86,7 +86,7 @@ def build_server(index: Index, *, base_url: str = "") -> MCPServer:
 
     @_tool(server, "Get a paragraph")
     def get_paragraph(ctx: Context, document: DocumentName, label: Label) -> dict[str, Any]:
-        """Fetch one paragraph by its document and its own number, e.g. document 'A/RES/70/125' and label '32'.
+        """Fetch one paragraph by its document and its own number, e.g. document 'A/RES/79/277' and label '5'.
         Returns its verbatim `quote` with its `citation`, `section`, `pages` and `url`. A document or label the
         index does not hold is an error whose message says what the document has."""
         return _run(tools.get_paragraph, index, document, label, base_url=_base(ctx, base_url))

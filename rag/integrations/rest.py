@@ -2,7 +2,7 @@
 
 GET /api/search?q=…&k=…&doc=…                     the passages that answer q (doc repeatable: symbol, name or id)
 GET /api/documents                                 the indexed documents
-GET /api/documents/{document}/paragraphs/{label}   one paragraph ("A/RES/70/125", "32")
+GET /api/documents/{document}/paragraphs/{label}   one paragraph ("A/RES/79/277", "5")
 GET /api/openapi.json                              this description, as OpenAPI
 
 Errors are JSON too, {"error": {"status": 404, "message": "..."}}: 400 for a request that cannot be answered
@@ -26,7 +26,7 @@ from rag.retrieval.index import Index
 class PassageResult(BaseModel):
     quote: str = Field(description="The paragraph, verbatim (whitespace collapsed)")
     plain_quote: str = Field(description='The paragraph to paste: no markup ("*Notes*" is "Notes"), marks raised')
-    citation: str = Field(description='Short citation: "A/RES/70/125, para. 32"')
+    citation: str = Field(description='Short citation: "A/RES/79/277, para. 5, pp. 2-3"')
     full_citation: str = Field(description="Title, symbol, date and paragraph")
     document: str = Field(description="The document's id in this index")
     document_name: str = Field(description="How citations name the document: its symbol or short name")
@@ -105,7 +105,7 @@ def rest_api(index: Index) -> FastAPI:
 
     @api.get("/documents/{document:path}/paragraphs/{label}", response_model=PassageResult, responses=ERRORS)
     def paragraph(request: Request, document: str, label: str) -> dict:
-        """One paragraph by its document (symbol such as A/RES/70/125, short name or id) and its own label."""
+        """One paragraph by its document (symbol such as A/RES/79/277, short name or id) and its own label."""
         return tools.get_paragraph(index, document, label, base_url=_base_url(request))
 
     _add_error_handlers(api)

@@ -14,14 +14,14 @@ def search_passages(
     index: Index, question: str, k: int = 5, documents: list[str] | None = None, *, base_url: str = ""
 ) -> dict:
     """The verbatim paragraphs that best answer `question`, best first, and whether the documents answer it
-    at all. `documents` narrows the search; each is named by symbol ("A/RES/70/125"), short name or id."""
+    at all. `documents` narrows the search; each is named by symbol ("A/RES/79/277"), short name or id."""
     if isinstance(k, bool) or not isinstance(k, int) or not 1 <= k <= MAX_K:
         raise QueryError(f"k must be a whole number from 1 to {MAX_K} (got {k!r}).")
     return answer_result(index.answer(question, k, docs=index.document_ids(documents)), base_url)
 
 
 def get_paragraph(index: Index, document: str, label: str, *, base_url: str = "") -> dict:
-    """One paragraph by its document ("A/RES/70/125") and its own label ("32", "48(a)", "PP3")."""
+    """One paragraph by its document ("A/RES/79/277") and its own label ("32", "48(a)", "PP3")."""
     return passage_result(index.paragraph(document, label), base_url)
 
 

@@ -11,7 +11,7 @@ SUFFIX = r"(?:\s?(?:bis|ter|quater|quinquies|sexies|septies|octies|novies|decies
 # alike in the same scope is cited by its place among them
 LABEL = rf"\d{{1,3}}{SUFFIX}(?:\s?\((?:[a-z]|[ivx]{{1,4}}|\d{{1,2}})\))*(?:\s\(\d+(?:st|nd|rd|th)\))?"
 CUES = {
-    "preambular": r"preambular\s+(?:paragraphs?|paras?\.?)|\bpps?\.?(?=\s?\d)",
+    "preambular": r"preambular\s+(?:paragraphs?|paras?\.?)|\bpps?(?=\s?\d)",  # not "pp. 4-5": pages
     "operative": r"operative\s+(?:paragraphs?|paras?\.?)|\bops?\.?(?=\s?\d)",
     "unnumbered": r"unnumbered\s+(?:paragraphs?|paras?\.?)|\bu(?=\d)",
     "pilcrow": r"¶+",
@@ -33,6 +33,7 @@ ORDINALS = (
 ).split()
 # "the third preambular paragraph", "the second operative paragraph"
 ORDINAL_PLACE = re.compile(rf"\b(?P<ordinal>{'|'.join(ORDINALS)})\s+(?P<kind>preambular|operative)\s+paragraph", re.I)
+PARAGRAPH_WORD = re.compile(r"\b(?:paragraphs?|paras?)\b\.?|§+")
 DUPLICATE = re.compile(r"\s?\((\d+)(?:st|nd|rd|th)\)$")
 
 
@@ -74,10 +75,11 @@ def places(text: str) -> list[Place]:
 
 
 def key(label: str) -> str:
-    """A label in comparable form: "20 quater" -> "20quater", "43.ALT" -> "43alt", "48 (a)" -> "48(a)", "1
-    (2nd)" -> "1-2" (the second paragraph 1 of its scope), "PP3" -> "pp3", "¶4" -> "¶4"."""
+    """A label or place in comparable form: "20 quater" -> "20quater", "43.ALT" -> "43alt", "48 (a)" -> "48(a)",
+    "1 (2nd)" -> "1-2" (the second paragraph 1 of its scope), "PP3" -> "pp3", "¶4" -> "¶4", the paragraph word
+    spelt one way: "paragraph 4", "para. 4", "§4" -> "para4"."""
     label = DUPLICATE.sub(lambda m: f"-{m[1]}", label.strip())
-    return re.sub(r"[\s.]", "", label.lower())
+    return re.sub(r"[\s.]", "", PARAGRAPH_WORD.sub("para", label.lower()))
 
 
 def candidates(kind: str, label: str) -> list[str]:

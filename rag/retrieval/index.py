@@ -32,6 +32,7 @@ from rag.store.model import Model
 log = logging.getLogger(__name__)
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
+PARTLY_HELD = 0.5  # an answer whose passages hold less of the question's key words (by IDF) says which they lack
 
 
 def default_docs_dir() -> Path:
@@ -187,10 +188,14 @@ class Index:
         passages = self._passages(ranking, query)
         evidence = self._ranker.evidence(ranking, passages, docs)
         said = self._notices(ranking)
-        abstained = decision.abstains(ranking, evidence, self._decision(settings), bool(said))
+        reference = ranking.reference
+        lacks = reference.missing or reference.misplaced or reference.absent_paragraph or ranking.language
+        abstained = decision.abstains(ranking, evidence, self._decision(settings), bool(lacks))
         if abstained:
             passages = [replace(p, weak=True) for p in passages]
-            said += notices_.unanswered(evidence, bool(said or ranking.missing_phrases))
+            said += notices_.unanswered(evidence, bool(lacks or ranking.missing_phrases))
+        elif not ranking.resolved and not ranking.phrases and evidence.shown < PARTLY_HELD:
+            said += notices_.words_missing(evidence)  # related by meaning, not by the question's own words
         return Answer(
             query,
             tuple(passages),

@@ -44,7 +44,7 @@ class Lookup:
             raise NotFoundError("Name a document by its symbol (e.g. A/RES/79/277), short name or id.")
         if name in self._documents:
             return self._documents[name]
-        ids = self._by_name.get(name_key(name), set())
+        ids = self._by_name.get(name_key(name), set()) or self._by_name.get(name_key(name).removeprefix("the "), set())
         if len(ids) == 1:
             return self._documents[next(iter(ids))]
         if ids:

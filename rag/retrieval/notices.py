@@ -77,9 +77,12 @@ NO_ANSWER = "No passage in these documents answers this question."
 def unanswered(evidence, explained: bool) -> list[str]:
     """Why an answer abstains, when nothing else said so: the fixed notice, then, as facts, the question's
     key words the documents never use and those no passage shown holds."""
-    if explained:
-        return []
-    said = [NO_ANSWER]
+    return [] if explained else [NO_ANSWER, *words_missing(evidence)]
+
+
+def words_missing(evidence) -> list[str]:
+    """The question's key words the documents never use, and those no passage shown holds, as facts."""
+    said = []
     never = list(evidence.never) if evidence else []
     if never:
         said.append(f"The documents searched never use {_listed(never, 'or')}.")

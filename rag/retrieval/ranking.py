@@ -83,8 +83,10 @@ class Ranker:
         if ranking.resolved:  # after the paragraphs named, related paragraphs, not their footnotes
             scores[self._footnotes] = -np.inf
         ranked += [(int(row), float(scores[row])) for row in top(scores, 3 * k)]
-        # Every paragraph the question asks for ("paragraphs 55 to 65"), whatever k; then related ones up to k.
-        ranking.rows = self._without_twins(ranked, settings, set(pinned))[: max(k, len(ranking.referenced))]
+        # Every paragraph the question asks of the documents it names ("paragraphs 55 to 65 of the outcome
+        # document"), whatever k; then related ones up to k. Without a document named, k of them.
+        asked = len(ranking.referenced) if reference.docs else 0
+        ranking.rows = self._without_twins(ranked, settings, set(pinned))[: max(k, asked)]
         return ranking
 
     @functools.cached_property

@@ -89,7 +89,8 @@ class ReferenceResolver:
             absent = self._not_held(query, rest, found)
             if absent:
                 return Reference(absent=absent, absent_paragraph=bool(found), drafts=self._names.drafts_of(absent))
-        if docs and (row := self._printed_place(query, docs)) is not None:
+        several = any(len(place.spans) > 1 or place.spans[0][0] != place.spans[0][1] for place in found)
+        if docs and not several and (row := self._printed_place(query, docs)) is not None:
             return Reference(docs, tuple(self._with_sub_items([row])))
         section = self._sections.find(query, rest, docs)
         missing: list[str] = []
