@@ -113,7 +113,7 @@ def test_the_adopted_resolution_named_is_not_the_draft(seed_index):
 
 def test_a_document_named_after_a_paragraph_restricts_the_lookup_or_is_said_to_be_missing(seed_index):
     answer = seed_index.answer("para 3 of the delegation talking points")
-    assert answer.notices == ("The delegation talking points is not among the documents searched.",)
+    assert answer.notices == ("“the delegation talking points” is not among the documents searched.",)
     assert answer.abstained and asked(answer) == []
 
 

@@ -119,7 +119,7 @@ class ReferenceResolver:
         for place in found:
             name = named_after(query, place.end) if place.kind != "item" else ""  # "question 6 of the questionnaire"
             if name and name.lower() not in (a.lower() for a in absent):
-                absent.append(name)
+                absent.append(f"“{name}”")  # as typed, quoted: "“the delegation talking points” is not ..."
         return tuple(absent)
 
     def _printed_place(self, query: str, docs: tuple[str, ...]) -> int | None:
