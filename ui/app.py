@@ -187,14 +187,20 @@ def _choice_label(document, *, with_title: bool = False) -> str:
     """ "A/RES/70/125 (2015)"; with its title when the name is a symbol, so a long list can be searched by either."""
     year = document.date[:4]
     label = f"{document.short_name} ({year})" if year and year not in document.short_name else document.short_name
+    label = _name(document) if document.status else label
     if with_title and document.symbol and document.title and document.title != document.short_name:
         label += f" · {document.title[:90]}"
     return label
 
 
+def _name(document) -> str:
+    """How the page names a document: a draft as the draft it is ("WSIS+10 outcome document (draft)")."""
+    return document.cited_as if document.status else document.short_name
+
+
 def _source_links(index: Index) -> str:
     links = (
-        f'<a href="/source/{quote(d.id, safe="")}" target="_blank">{name_html(d.short_name)}</a>'
+        f'<a href="/source/{quote(d.id, safe="")}" target="_blank">{name_html(_name(d))}</a>'
         for d in sorted(index.documents, key=lambda d: d.id)
     )
     return "Read the documents: " + " · ".join(links)

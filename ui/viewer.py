@@ -4,7 +4,7 @@ import html
 from pathlib import Path
 from urllib.parse import quote
 
-from rag.citations import anchor
+from rag.citations import anchor, long_date
 from rag.ingest.folder import Document
 from rag.ingest.paragraphs import Unit, heading_title
 from rag.passage import SameAs
@@ -22,7 +22,10 @@ HEADERS = {
 
 def source_page(document: Document, units: list[Unit], twins: dict[str, tuple[SameAs, ...]]) -> str:
     """The document page; the paragraph named in the URL's fragment is highlighted by CSS (:target)."""
-    facts = " · ".join(name_html(f) for f in (document.kind, document.date, document.symbol) if f)
+    adopted = f"adopted {long_date(document.adopted)}" if document.adopted else ""
+    issued = f"issued {long_date(document.issued)}" if document.issued else long_date(document.date)
+    status = document.status if not document.draft_of else document.draft_note
+    facts = " · ".join(name_html(f) for f in (document.kind, status, document.symbol, adopted, issued) if f)
     if document.format == "pdf":
         facts += f' · <a href="/original/{quote(document.id, safe="")}" target="_blank" rel="noopener">original PDF</a>'
 
