@@ -167,4 +167,3 @@ def iso_date(printed: str) -> str:
     match = DATE.fullmatch(" ".join(printed.split()))
     month = MONTHS.split("|").index(match["month"]) + 1
     return f"{match['year']}-{month:02d}-{int(match['day']):02d}"
-

@@ -93,4 +93,3 @@ def candidates(kind: str, label: str) -> list[str]:
         "pilcrow": [f"¶{number}", number, f"u{number}"],
         "footnote": [f"fn{number}"],
     }.get(kind, [number, f"¶{number}"])
-

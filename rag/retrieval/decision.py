@@ -41,8 +41,13 @@ class Decision:
         return not off_subject and self.probability(features) >= self.cut
 
     def record(self) -> dict:
-        return {"features": list(FEATURES), "floor": self.floor, "weights": list(self.weights), "bias": self.bias,
-                "cut": self.cut}
+        return {
+            "features": list(FEATURES),
+            "floor": self.floor,
+            "weights": list(self.weights),
+            "bias": self.bias,
+            "cut": self.cut,
+        }
 
     @classmethod
     def from_record(cls, record: dict) -> "Decision | None":

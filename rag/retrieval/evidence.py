@@ -112,4 +112,3 @@ def _absent(mentions: list[str], texts: str, named: str) -> float:
 def _idf(frequency: int, total: int) -> float:
     """BM25's inverse document frequency (Robertson & Zaragoza 2009), as bm25s computes it."""
     return math.log(1 + (total - frequency + 0.5) / (frequency + 0.5))
-

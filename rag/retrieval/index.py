@@ -16,8 +16,9 @@ from rag.ingest.paragraphs import Unit
 from rag.memory import release_freed_memory
 from rag.passage import Answer, Passage, SameAs
 from rag.quote_text import plain_text
-from rag.retrieval import decision, language, spelling
+from rag.retrieval import language, spelling
 from rag.retrieval import notices as notices_
+from rag.retrieval.decision import BUNDLED, Decision, abstains
 from rag.retrieval.examples import example_questions
 from rag.retrieval.fusion import DEFAULT, Settings
 from rag.retrieval.highlights import highlights
@@ -190,7 +191,7 @@ class Index:
         said = self._notices(ranking)
         reference = ranking.reference
         lacks = reference.missing or reference.misplaced or reference.absent_paragraph or ranking.language
-        abstained = decision.abstains(ranking, evidence, self._decision(settings), bool(lacks))
+        abstained = abstains(ranking, evidence, self._decision(settings), bool(lacks))
         if abstained:
             passages = [replace(p, weak=True) for p in passages]
             said += notices_.unanswered(evidence, bool(lacks or ranking.missing_phrases))
@@ -223,11 +224,11 @@ class Index:
             said.append(notices_.other_language(ranking.language))
         return said
 
-    def _decision(self, settings: Settings) -> decision.Decision:
+    def _decision(self, settings: Settings) -> Decision:
         if settings.decision is not None:
             return settings.decision
         if settings.abstain_below is not None:
-            return decision.Decision.threshold(settings.abstain_below)
+            return Decision.threshold(settings.abstain_below)
         return self.decision
 
     def containing(self, phrases: str | list[str], *, docs: list[str] | None = None) -> list[Passage]:
@@ -255,11 +256,11 @@ class Index:
         return Model.from_record(self.manifest.get("model"))
 
     @functools.cached_property
-    def decision(self) -> decision.Decision:
+    def decision(self) -> Decision:
         """How answer() tells answered from not: fitted for this index's model by `rag eval --calibrate
         --save`, else the bundled model's (rag/retrieval/decision.py)."""
-        fitted = decision.Decision.from_record(abstention.saved(self._index_dir, self.model) or {})
-        return fitted or decision.BUNDLED
+        fitted = Decision.from_record(abstention.saved(self._index_dir, self.model) or {})
+        return fitted or BUNDLED
 
     @property
     def embedder(self) -> Embedder:

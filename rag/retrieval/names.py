@@ -34,10 +34,11 @@ TEXT_NOUNS = frozenset(
 )
 SCOPES = frozenset("annex annexes appendix section chapter part article rule table figure box".split())  # "of annex I"
 AFTER_PLACE = re.compile(r"\s+(?:of|in|from)\s+(?P<name>(?:the\s+)?[^\W\d][\w'’+\-]*(?:\s+[^\W\d][\w'’+\-]*){0,5})")
-NAME_ENDS = re.compile(r"\s+(?:on|about|that|which|regarding|concerning|say|says|said|state|states|with|for|and|or|"
-                       r"to|is|are|was|were|do|does|did|mean|means|define|defines)\b.*$", re.IGNORECASE)
-
-
+NAME_ENDS = re.compile(
+    r"\s+(?:on|about|that|which|regarding|concerning|say|says|said|state|states|with|for|and|or|to|is|are|was|"
+    r"were|do|does|did|mean|means|define|defines)\b.*$",
+    re.IGNORECASE,
+)
 NON_WORD = re.compile(r"[^\w+/]+")
 LOOSE = frozenset("the a an of un united nations".split())  # words a loose name may leave out
 SHORT_WORDS = {"doc": "document", "docs": "documents", "reso": "resolution", "res": "resolution"}  # "outcome doc"
@@ -183,4 +184,3 @@ def named_after(question: str, end: int) -> str:
     while kept and not (kept[-1][:1].isupper() or kept[-1].lower() in TEXT_NOUNS):  # "... Cybercrime require"
         kept.pop()
     return " ".join(kept)
-

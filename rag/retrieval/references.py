@@ -152,8 +152,9 @@ class ReferenceResolver:
         number = label_key(label)
         rows: list[int] = []
         if kind == "question":  # "question 6 of the questionnaire": the 6th item of a list that asks questions
-            nested = self._narrow([r for k, rs in self._by_label.items() if k.endswith(f"({number})") for r in rs],
-                                  docs, section)
+            nested = self._narrow(
+                [r for k, rs in self._by_label.items() if k.endswith(f"({number})") for r in rs], docs, section
+            )
             questions = [r for r in nested if self._units[r].text.rstrip().endswith("?")]
             if questions:
                 return questions
@@ -170,8 +171,9 @@ class ReferenceResolver:
                 misplaced += [(self._units[r].doc_id, kind, label) for r in rows]
             return operative
         if kind in ("paragraph", "item") and not rows:  # "observation 7": the 7th item of a list, "u36(7)"
-            rows = self._narrow([r for k, rs in self._by_label.items() if k.endswith(f"({number})") for r in rs],
-                                docs, section)
+            rows = self._narrow(
+                [r for k, rs in self._by_label.items() if k.endswith(f"({number})") for r in rs], docs, section
+            )
         if not rows and kind != "item":
             missing.append(MISSING_PREFIX.get(kind, "") + number)
         return rows

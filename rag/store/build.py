@@ -199,7 +199,15 @@ def build(
         seconds,
     )
     return BuildReport(
-        len(documents), len(units), len(chunks), len(sentences), embedded, reused, seconds, folder, skipped,
+        len(documents),
+        len(units),
+        len(chunks),
+        len(sentences),
+        embedded,
+        reused,
+        seconds,
+        folder,
+        skipped,
         tuple(catalog_notes),
     )
 
