@@ -17,6 +17,21 @@ from rag.store.encoder import OnnxEmbedder, ensure_export  # noqa: E402
 from ui.browser import chromium_available  # noqa: E402
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+# How the REST API and the MCP tools list seed 004: the draft it is, with no symbol or date of its own.
+DRAFT_OUTCOME_RECORD = {
+    "id": "004_7b6cb249c0a88164",
+    "symbol": "",  # an earlier draft of A/RES/70/125, not that text: it prints no symbol
+    "name": "WSIS+10 outcome document",
+    "cited_as": "WSIS+10 outcome document (draft)",
+    "title": "Outcome Document of the High-Level Meeting of the General Assembly on the Overall Review of the "
+    "Implementation of WSIS Outcomes",
+    "date": "",
+    "issued": "",
+    "adopted": "",
+    "status": "draft",
+    "draft_of": "A/RES/70/125",
+    "format": "txt",
+}
 # Browser tests skip, saying how to install it, where Debian's Chromium is missing.
 needs_chromium = pytest.mark.skipif(
     not chromium_available(),

@@ -11,7 +11,7 @@ from pathlib import Path
 import anyio
 import httpx
 import pytest
-from conftest import SEEDS
+from conftest import DRAFT_OUTCOME_RECORD, SEEDS
 from mcp import Client, ClientSession, StdioServerParameters, stdio_client
 from mcp.client.streamable_http import streamable_http_client
 
@@ -148,20 +148,7 @@ def test_an_unknown_paragraph_is_a_tool_error_with_the_library_message(session):
 def test_list_documents_lists_the_seeds(session):
     documents = session["documents"].structured_content["documents"]
     assert [d["id"] for d in documents] == SEED_IDS
-    assert documents[4] == {
-        "id": "004_7b6cb249c0a88164",
-        "symbol": "",  # an earlier draft of A/RES/70/125, not that text: it prints no symbol
-        "name": "WSIS+10 outcome document",
-        "cited_as": "WSIS+10 outcome document (draft)",
-        "title": "Outcome Document of the High-Level Meeting of the General Assembly on the Overall Review of the "
-        "Implementation of WSIS Outcomes",
-        "date": "",
-        "issued": "",
-        "adopted": "",
-        "status": "draft",
-        "draft_of": "A/RES/70/125",
-        "format": "txt",
-    }
+    assert documents[4] == DRAFT_OUTCOME_RECORD
 
 
 def test_http_also_speaks_the_newer_protocol(chat):

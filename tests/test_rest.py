@@ -6,6 +6,7 @@ import urllib.request
 from urllib.parse import quote, urlencode
 
 import pytest
+from conftest import DRAFT_OUTCOME_RECORD
 
 from ui.app import start_in_background
 
@@ -73,20 +74,7 @@ def test_documents_are_listed(api):
     status, body, _ = get(f"{api}/api/documents")
     assert status == 200
     assert len(body) == 5
-    assert body[-1] == {
-        "id": "004_7b6cb249c0a88164",
-        "symbol": "",  # an earlier draft of A/RES/70/125, not that text: it prints no symbol
-        "name": "WSIS+10 outcome document",
-        "cited_as": "WSIS+10 outcome document (draft)",
-        "title": "Outcome Document of the High-Level Meeting of the General Assembly on the Overall Review of the "
-        "Implementation of WSIS Outcomes",
-        "date": "",
-        "issued": "",
-        "adopted": "",
-        "status": "draft",
-        "draft_of": "A/RES/70/125",
-        "format": "txt",
-    }
+    assert body[-1] == DRAFT_OUTCOME_RECORD
 
 
 @pytest.mark.parametrize(

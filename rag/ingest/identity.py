@@ -14,7 +14,7 @@ from pathlib import Path
 
 from rag.ingest.folder import Document, file_sha256
 from rag.ingest.formats import Extracted
-from rag.ingest.masthead import DATE, MONTHS, Masthead
+from rag.ingest.masthead import MONTHS, Masthead, iso_date
 from rag.ingest.paragraphs import Unit, heading_title
 
 IDENTITY_VERSION = "1"  # bumped when what is read of a document's identity changes: indexes are rebuilt
@@ -160,10 +160,3 @@ def _date_printed(iso: str, text: str) -> bool:
         return False
     day = rf"{int(parts[2])}\s+" if len(parts) == 3 and parts[2].isdigit() else r"(?:\d{1,2}\s+)?"
     return re.search(rf"(?<!\d){day}{month},?\s+{year}(?!\d)|(?<!\d){iso}(?!\d)", text, re.IGNORECASE) is not None
-
-
-def iso_date(printed: str) -> str:
-    """ "25 March 2025" -> "2025-03-25"."""
-    match = DATE.fullmatch(" ".join(printed.split()))
-    month = MONTHS.split("|").index(match["month"]) + 1
-    return f"{match['year']}-{month:02d}-{int(match['day']):02d}"

@@ -125,11 +125,14 @@ def is_title_line(line: str) -> bool:
 
 
 def _issue_date(masthead: list[str]) -> str:
-    for line in masthead:
-        if match := DATE.fullmatch(line):
-            month = MONTHS.split("|").index(match["month"]) + 1
-            return f"{match['year']}-{month:02d}-{int(match['day']):02d}"
-    return ""
+    return next((iso_date(line) for line in masthead if DATE.fullmatch(line)), "")
+
+
+def iso_date(printed: str) -> str:
+    """ "25 March 2025" (spaced or wrapped as printed) -> "2025-03-25"."""
+    match = DATE.fullmatch(" ".join(printed.split()))
+    month = MONTHS.split("|").index(match["month"]) + 1
+    return f"{match['year']}-{month:02d}-{int(match['day']):02d}"
 
 
 def _kind(symbol: str, masthead: list[str]) -> str:

@@ -27,10 +27,6 @@ MISSING_PREFIX = {"preambular": "PP", "unnumbered": "u", "pilcrow": "¶", "footn
 MAX_PINNED = 100  # paragraphs one question may ask for ("paragraphs 1 to 77")
 
 
-def label_key(label: str) -> str:
-    return citing.key(label)
-
-
 def local_label(label: str) -> str:
     """A label without its scope: "annex, art. 16, 1(a)" -> "1(a)"."""
     return label.rsplit(", ", 1)[-1]
@@ -66,14 +62,14 @@ class ReferenceResolver:
         self._order: dict[str, list[int]] = {}  # each document's referable rows, in reading order
         for row, unit in enumerate(units):
             if unit.kind in CITED:
-                self._printed.setdefault((unit.doc_id, label_key(unit.label)), row)
+                self._printed.setdefault((unit.doc_id, citing.key(unit.label)), row)
                 phrase = "footnote " + unit.label[2:] if unit.kind == "footnote" else place_phrase(unit.label)
-                self._printed.setdefault((unit.doc_id, label_key(phrase)), row)
+                self._printed.setdefault((unit.doc_id, citing.key(phrase)), row)
             if unit.kind == "footnote":
                 self._by_local.setdefault(unit.label.lower(), []).append(row)
             if unit.kind in REFERABLE:
-                self._by_label.setdefault(label_key(unit.label), []).append(row)
-                self._by_local.setdefault(label_key(local_label(unit.label)), []).append(row)
+                self._by_label.setdefault(citing.key(unit.label), []).append(row)
+                self._by_local.setdefault(citing.key(local_label(unit.label)), []).append(row)
                 self._order.setdefault(unit.doc_id, []).append(row)
         self._position = {row: i for rows in self._order.values() for i, row in enumerate(rows)}
 
@@ -105,7 +101,7 @@ class ReferenceResolver:
     def lookup(self, doc_id: str, label: str) -> int | None:
         """The row of the paragraph of one document that `label` names, as cited ("para. 32", "preambular
         para. 3", "annex, art. 16, para. 1(a)", "footnote 2") or typed ("32", "PP3", "¶4", "u4")."""
-        row = self._printed.get((doc_id, label_key(label)))
+        row = self._printed.get((doc_id, citing.key(label)))
         if row is not None:
             return row
         found = citing.places(label) or [citing.Place("paragraph", ((label, label),))]
@@ -128,7 +124,7 @@ class ReferenceResolver:
         segments = [s.strip() for s in query.split(",")]
         for length in range(min(4, len(segments)), 0, -1):
             for start in range(len(segments) - length + 1):
-                key = label_key(", ".join(segments[start : start + length]))
+                key = citing.key(", ".join(segments[start : start + length]))
                 for doc in docs:
                     if (row := self._printed.get((doc, key))) is not None:
                         return row
@@ -149,13 +145,10 @@ class ReferenceResolver:
         return list(dict.fromkeys(rows))
 
     def _one(self, kind, label, query, docs, section, missing, misplaced) -> list[int]:
-        number = label_key(label)
+        number = citing.key(label)
         rows: list[int] = []
         if kind == "question":  # "question 6 of the questionnaire": the 6th item of a list that asks questions
-            nested = self._narrow(
-                [r for k, rs in self._by_label.items() if k.endswith(f"({number})") for r in rs], docs, section
-            )
-            questions = [r for r in nested if self._units[r].text.rstrip().endswith("?")]
+            questions = [r for r in self._nested(number, docs, section) if self._units[r].text.rstrip().endswith("?")]
             if questions:
                 return questions
             kind = "item"
@@ -171,9 +164,7 @@ class ReferenceResolver:
                 misplaced += [(self._units[r].doc_id, kind, label) for r in rows]
             return operative
         if kind in ("paragraph", "item") and not rows:  # "observation 7": the 7th item of a list, "u36(7)"
-            rows = self._narrow(
-                [r for k, rs in self._by_label.items() if k.endswith(f"({number})") for r in rs], docs, section
-            )
+            rows = self._nested(number, docs, section)
         if not rows and kind != "item":
             missing.append(MISSING_PREFIX.get(kind, "") + number)
         return rows
@@ -192,6 +183,12 @@ class ReferenceResolver:
                 rows += order[self._position[start] : self._position[end] + 1]
                 rows += self._with_sub_items([end])[1:]
         return rows
+
+    def _nested(self, number: str, docs: tuple[str, ...], section: int | None) -> list[int]:
+        """The items numbered `number` inside a paragraph's list ("u37(6)"), in the documents and section named."""
+        return self._narrow(
+            [r for k, rs in self._by_label.items() if k.endswith(f"({number})") for r in rs], docs, section
+        )
 
     def _candidates(self, local: str, query: str, docs: tuple[str, ...], section: int | None) -> list[int]:
         """The units labelled `local` ("32", "pp3") in the scope and documents the query names."""
@@ -236,7 +233,7 @@ class ReferenceResolver:
         for row in rows:
             unit = self._units[row]
             result.append(row)
-            prefix = label_key(unit.label) + "("
+            prefix = citing.key(unit.label) + "("
             result += [
                 r
                 for key, rs in self._by_label.items()
