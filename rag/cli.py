@@ -10,8 +10,9 @@ from pathlib import Path
 from rag import commands
 from rag.commands import EXIT_ERROR
 from rag.errors import QueryError, RagError
-from rag.evaluation.experiments import CONFIGS
+from rag.evaluation.configs import CONFIGS
 from rag.retrieval.index import PROJECT_ROOT
+from rag.retrieval.query import DEFAULT_K, MAX_K, number_or_text
 from rag.store import dense
 
 EXIT_USAGE = 2
@@ -57,7 +58,7 @@ def _parser() -> argparse.ArgumentParser:
 
     ask = subcommands.add_parser("ask", help="print the paragraphs that answer a question")
     ask.add_argument("question")
-    ask.add_argument("-k", type=int, default=5, help="how many passages (default 5)")
+    ask.add_argument("-k", type=number_or_text, default=DEFAULT_K, help=f"how many passages, 1 to {MAX_K} (default 5)")
     ask.add_argument(
         "--doc", action="append", metavar="NAME", help="search only this document: its symbol, name or id (repeatable)"
     )

@@ -2,6 +2,7 @@
 results and exit codes. Library errors are left to the CLI, which prints them as one line."""
 
 import contextlib
+import importlib
 import json
 import shutil
 import sys
@@ -9,7 +10,8 @@ import textwrap
 import threading
 from pathlib import Path
 
-from rag.errors import QueryError
+from rag.errors import QueryError, RagError
+from rag.integrations.tools import answer_result
 from rag.passage import Passage
 from rag.retrieval import notices
 from rag.retrieval.index import PROJECT_ROOT, Index, default_docs_dir, default_index_dir
@@ -77,9 +79,9 @@ def _skipped(skipped: dict[str, str], strict: bool) -> int:
 
 def ask(args) -> int:
     index = Index.open(args.docs, args.index, progress=True, store=args.store, model=args.model)  # a bar on a tty
-    answer = index.answer(args.question, k=args.k, docs=index.document_ids(args.doc))
-    if args.format == "json":
-        return _emit(json.dumps([p.to_dict() for p in answer.passages], indent=2, ensure_ascii=False) + "\n", args)
+    answer = index.answer(args.question, k=args.k, documents=args.doc)
+    if args.format == "json":  # the JSON of every way in (REST, MCP, the Gradio API)
+        return _emit(json.dumps(answer_result(answer), indent=2, ensure_ascii=False) + "\n", args)
     said = notices.of_answer(answer)
     if args.format in ("md", "docx"):
         return _compile(answer, said, args)
@@ -131,8 +133,22 @@ def _emit(data: str | bytes, args) -> int:
     return 0
 
 
+@contextlib.contextmanager
+def extra(name: str, what: str):
+    """A command whose libraries are an optional extra: a missing one is said, with how to install it."""
+    try:
+        yield
+    except ImportError as error:
+        raise RagError(
+            f"{what} needs the `{name}` extra, which is not installed ({error.name} is missing); "
+            f"pip install 'wsis-rag[{name}]' (or `make test`, which installs every extra)."
+        ) from error
+
+
 def evaluate(args) -> int:
-    from rag.evaluation import experiments, report
+    with extra("eval", "`rag eval`"):
+        from rag.evaluation import experiments, report
+    from rag.evaluation.configs import CONFIGS, MAIN
     from rag.evaluation.questions import load_questions, select
 
     questions_file = args.questions or PROJECT_ROOT / "eval" / "questions.jsonl"
@@ -140,7 +156,7 @@ def evaluate(args) -> int:
         questions = select(load_questions(questions_file), args.split)
     except (OSError, ValueError) as error:
         raise QueryError(f"Cannot read the questions: {error}") from error
-    names = {"all": experiments.MAIN, "ablations": experiments.CONFIGS}.get(args.retriever, [args.retriever])
+    names = {"all": MAIN, "ablations": CONFIGS}.get(args.retriever, [args.retriever])
     progress = lambda message: print(message, file=sys.stderr, flush=True)  # noqa: E731
     if args.save and not args.calibrate:
         raise QueryError("--save keeps what --calibrate fits: add --calibrate.")
@@ -208,6 +224,9 @@ def serve_mcp(args) -> int:
 
 
 def bench(args) -> int:
+    with extra("bench", "`rag bench`"):  # the recipe it times, the figures it draws, the memory it reads
+        for module in ("ir_measures", "matplotlib", "langchain_community", "langchain_huggingface", "psutil"):
+            importlib.import_module(module)
     from rag.evaluation import bench
 
     progress = lambda message: print(message, file=sys.stderr, flush=True)  # noqa: E731

@@ -43,6 +43,8 @@ class Passage:
     # quoted wording), "" (related by meaning)
     marks: tuple[tuple[int, int], ...] = ()  # where in `text` its footnote marks stand ("5" in "2015,5 in")
     plain_text: str = ""  # `text` to paste: no markup characters, its marks raised ("Notes", "27th", "2015,⁵ in")
+    similarity: float | None = None  # the question's cosine similarity to it or its nearest sentence (-1 to 1);
+    # None when fetched by label or searched without vectors. Not `score`, which ranks, and is not bounded
 
     def quote_with_citation(self, style: str = "short") -> str:
         """The quote ready to paste into a document: its plain text (a table's cells made plain, row by row),

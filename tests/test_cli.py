@@ -5,6 +5,7 @@ import json
 import pytest
 
 from rag.cli import main
+from rag.integrations.results import PassageResult
 from rag.store import files
 
 
@@ -23,21 +24,28 @@ def test_ask_prints_quotes_with_citations(capsys):
     assert "\n2. " in out and "\n3. " not in out
 
 
+K_MESSAGE = "k, the number of passages, must be a whole number from 1 to 50"
+
+
 def test_ask_json_for_scripts(capsys):
     assert (
         main(["ask", "enhanced cooperation working group", "--json", "-k", "3", "--doc", "001_0e57f4d588244c4d"]) == 0
     )
-    passages = json.loads(capsys.readouterr().out)
-    assert len(passages) == 3
-    assert {p["doc_id"] for p in passages} == {"001_0e57f4d588244c4d"}
-    assert set(passages[0]) >= {"doc_id", "doc_title", "label", "section", "text", "spans", "score", "citation", "url"}
+    result = json.loads(capsys.readouterr().out)  # the JSON of REST, MCP and the Gradio API
+    assert (result["question"], result["answered"], len(result["passages"])) == (
+        "enhanced cooperation working group",
+        True,
+        3,
+    )
+    assert {p["document"] for p in result["passages"]} == {"001_0e57f4d588244c4d"}
+    assert set(result["passages"][0]) == set(PassageResult.model_fields)
 
 
 def test_ask_in_documents_named_by_name(capsys):
     named = ["--doc", "WSIS+10 outcome document", "--doc", "ECOSOC draft resolution"]
     assert main(["ask", "gender", "--json", "-k", "2", *named]) == 0
-    passages = json.loads(capsys.readouterr().out)
-    assert {p["doc_id"] for p in passages} <= {"004_7b6cb249c0a88164", "001_0e57f4d588244c4d"} and len(passages) == 2
+    passages = json.loads(capsys.readouterr().out)["passages"]
+    assert {p["document"] for p in passages} <= {"004_7b6cb249c0a88164", "001_0e57f4d588244c4d"} and len(passages) == 2
 
 
 def test_ask_says_why_it_has_no_answer_and_that_the_passages_are_only_near(capsys):
@@ -59,8 +67,15 @@ def test_ask_says_why_it_has_no_answer_and_that_the_passages_are_only_near(capsy
 @pytest.mark.parametrize(
     ("argv", "message"),
     [
-        (["ask", "   "], "rag: The query is empty"),
-        (["ask", "gender", "-k", "0"], "rag: k must be a whole number"),
+        (["ask", "   "], "rag: The question is empty"),
+        (
+            ["ask", "gender", "-k", "0"],
+            "rag: k, the number of passages, must be a whole number from 1 to 50 (got 0).\n",
+        ),
+        (
+            ["ask", "gender", "-k", "x"],
+            "rag: k, the number of passages, must be a whole number from 1 to 50 (got 'x').\n",
+        ),
         (
             ["ask", "gender", "--doc", "nope"],
             "rag: No document named 'nope' is indexed. Documents: CSTD Informal Note 2024; ECOSOC draft resolution "

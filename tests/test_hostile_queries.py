@@ -27,7 +27,7 @@ from rag.cli import main
 SEED = 11
 SLOWEST_CALL = 5.0  # seconds any one question may take here (2 shared cores); most take 10-100 ms
 HANG = 120  # a call stuck this long ends the run with every thread's stack, rather than hanging CI
-MAX_QUERY_CHARS = 4000
+MAX_QUESTION_CHARS = 2000  # longer questions are refused, never cut
 MEGABYTE = 1_000_000
 HYPOTHESIS_EXAMPLES = 300 + 250 + 150  # the three hypothesis tests below
 ARTIFACT = Path(__file__).parent / "artifacts" / "hostile-queries.json"
@@ -107,7 +107,8 @@ def _huge(rng: random.Random) -> list[str]:
         " " * MEGABYTE + QUESTION,
         "\x00" * MEGABYTE,
         '"' + "enhanced cooperation " * (MEGABYTE // 21) + '"',
-        "x" * (MAX_QUERY_CHARS - 1) + " gender",  # cut in the middle of a word
+        "x" * (MAX_QUESTION_CHARS - 7) + " gender",  # the longest question searched
+        "x" * (MAX_QUESTION_CHARS - 6) + " gender",  # one character too long: refused, never cut in a word
     ]
 
 
@@ -263,7 +264,11 @@ def unreadable(question) -> bool:
     if not isinstance(question, str):
         return True
     text = PAIR.sub("x", question)  # a well-formed pair is one character
-    return all(c.isspace() or c in BIDI or c == "\ufffd" or unicodedata.category(c) in ("Cc", "Cs") for c in text)
+    return all(c.isspace() or c in BIDI or c in "\ufeff\ufffd" or unicodedata.category(c) in ("Cc", "Cs") for c in text)
+
+
+def too_long(question) -> bool:
+    return isinstance(question, str) and len(question) > MAX_QUESTION_CHARS
 
 
 def printable(text: str) -> bool:
@@ -363,9 +368,9 @@ def check_answer(answer, question: str, k: int, quotes: dict, docs: list[str] | 
     assert all(p.weak for p in answer.passages) == answer.abstained
     assert any(p.weak for p in answer.passages) == answer.abstained
     assert answer.confidence is None or -1.01 <= answer.confidence <= 1.01
-    assert 0 < len(answer.query) <= MAX_QUERY_CHARS and printable(answer.query)
+    assert 0 < len(answer.query) <= MAX_QUESTION_CHARS and printable(answer.query)
     if printable(question):  # readable text is searched as typed
-        assert answer.query == question.strip()[:MAX_QUERY_CHARS]
+        assert answer.query == question.strip()
     for said in (*answer.notices, *answer.missing_phrases, *answer.phrases):
         assert printable(said) and "\n" not in said
     json.dumps(answer.to_dict(), ensure_ascii=False, allow_nan=False).encode("utf-8")
@@ -373,7 +378,7 @@ def check_answer(answer, question: str, k: int, quotes: dict, docs: list[str] | 
 
 def check_error(error: QueryError, question) -> None:
     message = str(error)
-    assert unreadable(question), f"{_shown(question)} is readable, yet: {message}"
+    assert unreadable(question) or too_long(question), f"{_shown(question)} is readable, yet: {message}"
     assert message and "\n" not in message and message.endswith("."), message
 
 
@@ -383,17 +388,17 @@ def ask_in_process(index: Index, quotes: dict, tally: Tally, category: str, ques
     docs = [sorted(d.id for d in index.documents)[i % 5]] if i % 7 == 3 else None
     try:
         with tally.timed("search", category, question):
-            hits = index.search(question, k=k, docs=docs)
+            hits = index.search(question, k=k, documents=docs)
     except QueryError as error:
         check_error(error, question)
         with tally.timed("answer", category, question), pytest.raises(QueryError) as raised:
-            index.answer(question, k=k, docs=docs)
+            index.answer(question, k=k, documents=docs)
         assert str(raised.value) == str(error)
         tally.count("in-process", category, "QueryError")
         return
     with tally.timed("answer", category, question):
-        answer = index.answer(question, k=k, docs=docs)
-    assert not unreadable(question)
+        answer = index.answer(question, k=k, documents=docs)
+    assert not unreadable(question) and not too_long(question)
     check_passages(hits, k, quotes, docs)
     check_answer(answer, question, k, quotes, docs)
     assert [(p.doc_id, p.label) for p in hits] == [(p.doc_id, p.label) for p in answer.passages]
@@ -428,10 +433,10 @@ def test_lone_surrogates_are_read_as_replacement_characters(seed_index):
     assert seed_index.answer("\ud83d\ude00 gender", k=1).query == "😀 gender"
     assert seed_index.answer("caf\udce9 \x1b[31mgender\u202e", k=1).query == "caf\ufffd  [31mgender"
     for nothing in ("\ud800", "\udc00\udcff", "\x00\x1b", "\u202e\u202c", "\ufffd \ud800"):
-        with pytest.raises(QueryError, match=r"^The query has no readable characters .*in words\.$"):
+        with pytest.raises(QueryError, match=r"^The question has no readable characters .*in words\.$"):
             seed_index.search(nothing)
     for not_text in (None, b"gender", 32, ["gender"]):
-        with pytest.raises(QueryError, match=r"^The query must be text, not \w+\.$"):
+        with pytest.raises(QueryError, match=r"^The question must be text, not \w+\.$"):
             seed_index.answer(not_text)
 
 
@@ -516,10 +521,11 @@ def expected(index: Index, question, k: int) -> tuple[str, object]:
         return "error", str(error)
 
 
-def check_passage_dicts(passages: list[dict], quotes: dict) -> list[tuple[str, str]]:
-    for p in passages:
-        assert p["text"] == quotes[(p["doc_id"], p["label"])] and math.isfinite(p["score"])
-    return [(p["doc_id"], p["label"]) for p in passages]
+def check_passage_dicts(result: dict, quotes: dict) -> list[tuple[str, str]]:
+    """The passages of a search's JSON (rag.integrations.results.SearchResult), checked against the sources."""
+    for p in result["passages"]:
+        assert p["quote"] == quotes[(p["document"], p["label"])] and math.isfinite(p["score"])
+    return [(p["document"], p["label"]) for p in result["passages"]]
 
 
 def ask_argv(question: str, k: int) -> list[str]:
@@ -571,7 +577,7 @@ def test_rag_ask_reads_arguments_that_are_not_utf8(seed_index, quotes):
     refused = rag_ask(b"\xff\xfe\x80")
     assert (refused.returncode, refused.stdout) == (2, b"")
     assert refused.stderr.decode() == (
-        "rag: The query has no readable characters (only control characters or text that is not valid Unicode); "
+        "rag: The question has no readable characters (only control characters or text that is not valid Unicode); "
         "ask a question in words.\n"
     )
 
@@ -586,7 +592,7 @@ def chat_url(seed_index):
 
 
 def call_api(client, url: str, name: str, question, k: int) -> tuple[str, object]:
-    """One call of the chat's /search or /answer: ("result", value) or ("error", message). A question holding a
+    """One call of the chat's /search: ("result", value) or ("error", message). A question holding a
     lone surrogate goes as the JSON a browser's JSON.stringify sends ("\\ud800"): gradio_client cannot encode
     it."""
     from gradio_client.exceptions import AppError
@@ -615,7 +621,7 @@ def _raw_call(url: str, name: str, data: list) -> tuple[str, object]:
 
 @pytest.mark.slow
 def test_hostile_questions_through_the_chat_api(seed_index, quotes, tally, chat_url):
-    """The chat's /search and /answer endpoints, on a real server: the library's passages as JSON, or its
+    """The chat's /search endpoint, on a real server: the library's passages as JSON, or its
     message as the error; the same for lone surrogates, which the library reads for every caller."""
     from gradio_client import Client
 
@@ -623,13 +629,11 @@ def test_hostile_questions_through_the_chat_api(seed_index, quotes, tally, chat_
         for i, (category, question) in enumerate([*subset(CASES, 99), ("not text", None)]):
             k = (5, 1, 3, 10)[i % 4]
             want_outcome, want = expected(seed_index, question, k)
-            for name in ("search", "answer"):
-                with tally.timed("chat api", category, question):
-                    outcome, value = call_api(client, chat_url, name, question, k)
-                if outcome == "error":
-                    assert (want_outcome, value) == ("error", want)
-                else:
-                    passages = value if name == "search" else value["passages"]
-                    assert want_outcome == "passages" and check_passage_dicts(passages, quotes) == want
-                tally.count("chat api", category, outcome)
+            with tally.timed("chat api", category, question):
+                outcome, value = call_api(client, chat_url, "search", question, k)
+            if outcome == "error":
+                assert (want_outcome, value) == ("error", want)
+            else:
+                assert want_outcome == "passages" and check_passage_dicts(value, quotes) == want
+            tally.count("chat api", category, outcome)
     tally.assert_fast("chat api")

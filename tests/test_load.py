@@ -286,7 +286,7 @@ def test_index_answers_alike_from_8_threads_and_serially(seed_index, embedder):
 
     def answer(index, ask):
         question, k, docs = ask
-        return summary(index.answer(question, k, docs=docs).to_dict())
+        return summary(index.answer(question, k, documents=docs).to_dict())
 
     began = time.perf_counter()
     serial = [answer(seed_index, ask) for ask in asks]

@@ -21,7 +21,7 @@ QUESTIONS = load_questions(Path(__file__).resolve().parent.parent / "eval" / "qu
 
 
 def top5(index: Index, question: str, docs=None) -> list[tuple[str, str]]:
-    return [(p.doc_id, p.label) for p in index.search(question, k=5, docs=docs)]
+    return [(p.doc_id, p.label) for p in index.search(question, k=5, documents=docs)]
 
 
 @pytest.fixture(scope="module")
@@ -44,7 +44,7 @@ def test_a_document_filter_is_applied_in_the_engine(milvus_index, seed_index):
     index, _ = milvus_index
     only = ["001_0e57f4d588244c4d"]
     for question in ("enhanced cooperation working group", "gender digital divide"):
-        passages = index.search(question, k=5, docs=only)
+        passages = index.search(question, k=5, documents=only)
         assert passages and {p.doc_id for p in passages} == set(only)
         assert top5(index, question, only) == top5(seed_index, question, only)
 

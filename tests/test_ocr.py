@@ -48,7 +48,7 @@ def test_no_clean_document_word_is_repaired(repairer, seed_index):
 
 
 def test_a_question_about_ict_finds_the_let_paragraphs_quoted_as_printed(seed_index):
-    hits = seed_index.search("harnessing ICT for development", k=3, docs=["000_4ff08e0d6091ebfe"])
+    hits = seed_index.search("harnessing ICT for development", k=3, documents=["000_4ff08e0d6091ebfe"])
     assert hits[0].label == "¶18"
     assert "make leT a crosscutting tool" in hits[0].text  # the quote keeps the print
     assert hits[0].section == "Harnessing leT for development"

@@ -7,7 +7,8 @@ from dataclasses import FrozenInstanceError
 import pytest
 
 import rag
-from rag import Index, Passage, QueryError
+from rag import Index, NotFoundError, Passage, QueryError
+from rag.retrieval.query import MAX_QUESTION_CHARS
 
 OUTCOME = "004_7b6cb249c0a88164"
 
@@ -54,52 +55,90 @@ def test_passage_carries_citation_link_and_verbatim_text(seed_index):
 
 
 def test_unnumbered_paragraphs_are_cited_by_position(seed_index):
-    hit = seed_index.search("renewal of the IGF mandate broadly supported", k=1, docs=["000_4ff08e0d6091ebfe"])[0]
+    hit = seed_index.search("renewal of the IGF mandate broadly supported", k=1, documents=["000_4ff08e0d6091ebfe"])[0]
     assert (hit.citation, hit.url) == ("President's Summary, ¶11", "/source/000_4ff08e0d6091ebfe#p-%C2%B611")
 
 
 def test_ranked_best_first_and_each_paragraph_once(seed_index):
-    hits = seed_index.search("digital divide", k=60)
-    assert len(hits) == 60
+    hits = seed_index.search("digital divide", k=50)
+    assert len(hits) == 50
     assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
-    assert len({(h.doc_id, h.label) for h in hits}) == 60
+    assert len({(h.doc_id, h.label) for h in hits}) == 50
 
 
 def test_long_paragraph_split_in_chunks_still_appears_once(seed_index):
     query = "Part 1 the record since WSIS, Part 2 where we stand today, Part 3 looking to the future"
-    hits = seed_index.search(query, k=20, docs=["003_2acf0993792d3d8c"])
+    hits = seed_index.search(query, k=20, documents=["003_2acf0993792d3d8c"])
     assert [h.label for h in hits].count("u36") == 1  # the Annex 1 table, embedded as two chunks
 
 
 def test_document_filter_restricts_results(seed_index):
-    hits = seed_index.search("Internet Governance Forum mandate", k=10, docs=[OUTCOME, "002_c27263d9b30fc6e3"])
+    hits = seed_index.search("Internet Governance Forum mandate", k=10, documents=[OUTCOME, "002_c27263d9b30fc6e3"])
     assert {h.doc_id for h in hits} == {OUTCOME, "002_c27263d9b30fc6e3"}
-    only = seed_index.search("Internet Governance Forum mandate", k=500, docs=["002_c27263d9b30fc6e3"])
+    only = seed_index.search("Internet Governance Forum mandate", k=50, documents=["002_c27263d9b30fc6e3"])
     assert {h.doc_id for h in only} == {"002_c27263d9b30fc6e3"} and len(only) == 19  # all its passages
 
 
 @pytest.mark.parametrize(
     ("query", "k", "docs", "message"),
     [
-        ("", 5, None, "The query is empty"),
-        ("   \n\t", 5, None, "The query is empty"),
-        (None, 5, None, "The query must be text"),
-        ("gender", 0, None, "k must be a whole number"),
-        ("gender", -3, None, "k must be a whole number"),
-        ("gender", "3", None, "k must be a whole number"),
-        ("gender", 5, ["no_such_document"], "Unknown document id 'no_such_document'; known ids: 000_"),
-        ("gender", 5, OUTCOME, "docs must be a list of document ids"),
+        ("", 5, None, "The question is empty; ask a question or give some words to search for."),
+        ("   \n\t", 5, None, "The question is empty; ask a question or give some words to search for."),
+        (None, 5, None, "The question must be text, not NoneType."),
+        ("gender", 0, None, "k, the number of passages, must be a whole number from 1 to 50 (got 0)."),
+        ("gender", -3, None, "k, the number of passages, must be a whole number from 1 to 50 (got -3)."),
+        ("gender", 51, None, "k, the number of passages, must be a whole number from 1 to 50 (got 51)."),
+        ("gender", "3", None, "k, the number of passages, must be a whole number from 1 to 50 (got '3')."),
+        ("gender", True, None, "k, the number of passages, must be a whole number from 1 to 50 (got True)."),
+        ("gender", 2.0, None, "k, the number of passages, must be a whole number from 1 to 50 (got 2.0)."),
+        (
+            "gender",
+            5,
+            [],
+            "The list of documents to search is empty; name at least one (UN symbol, short name or "
+            "id), or leave the list out to search every document.",
+        ),
+        ("gender", 5, [" "], "A document name is blank; name each document by its UN symbol, short name or id."),
+        (
+            "gender",
+            5,
+            "A/RES/70/125",
+            "The documents to search must be a list of document names (UN symbol, short "
+            "name or id), e.g. [\"A/RES/70/125\"] (got 'A/RES/70/125').",
+        ),
+        (
+            "\x01\u202e",
+            5,
+            None,
+            "The question has no readable characters (only control characters or text that is "
+            "not valid Unicode); ask a question in words.",
+        ),
     ],
 )
 def test_bad_input_raises_a_clear_value_error(seed_index, query, k, docs, message):
-    with pytest.raises(QueryError, match=message) as caught:
-        seed_index.search(query, k=k, docs=docs)
+    for operation in (seed_index.search, seed_index.answer):
+        with pytest.raises(QueryError) as caught:
+            operation(query, k=k, documents=docs)
+        assert str(caught.value) == message and isinstance(caught.value, ValueError)
+
+
+def test_an_unknown_document_is_not_found(seed_index):
+    with pytest.raises(
+        NotFoundError, match="^No document named 'no_such_document' is indexed. Documents: CSTD Informal Note 2024; "
+    ) as caught:
+        seed_index.search("gender", documents=["no_such_document"])
     assert isinstance(caught.value, ValueError)
 
 
-def test_over_long_query_is_cut_not_an_error(seed_index):
-    hits = seed_index.search("women internet access gender digital divide " * 5000, k=3)
-    assert len(hits) == 3
+def test_an_over_long_question_is_refused_not_cut(seed_index):
+    limit = "women internet access gender digital divide " * 44 + "x" * 64  # 2,000 characters: searched
+    assert len(limit) == MAX_QUESTION_CHARS and len(seed_index.search(limit, k=3)) == 3
+    with pytest.raises(QueryError) as caught:
+        seed_index.answer(limit + "s", k=3)
+    assert str(caught.value) == (
+        "The question is 2,001 characters long; the limit is 2,000. Ask about one point at a time, or search for "
+        "a sentence of the text."
+    )
 
 
 def test_concurrent_searches_agree_with_sequential_ones(seed_index):

@@ -7,7 +7,8 @@ from urllib.parse import urlparse
 import pytest
 from conftest import needs_chromium, write_docs
 
-from rag import Index
+from rag import Index, RagError
+from rag.integrations import tools
 from ui.app import start_in_background
 
 pytestmark = [pytest.mark.slow, needs_chromium]
@@ -214,17 +215,45 @@ def test_unknown_documents_and_path_tricks_get_404(page, app_url):
     assert page.locator("h1").inner_text() == "Not found"
 
 
-def test_named_api_endpoint_for_scripts(app_url):
+def test_named_api_endpoints_for_scripts(app_url, seed_index):
+    """The Gradio API offers the operations of every way in, with their JSON (rag.integrations.tools)."""
     from gradio_client import Client
 
     client = Client(app_url, verbose=False)
-    passages = client.predict("working definition of Internet governance", 2, [OUTCOME], api_name="/search")
-    assert [p["citation"] for p in passages][0] == "WSIS+10 outcome document (draft), para. 63"
-    assert passages[0]["url"] == f"/source/{OUTCOME}#p-63"
-    with pytest.raises(Exception, match="The query is empty"):
-        client.predict("  ", 2, None, api_name="/search")
-    answer = client.predict("What is the capital of Australia?", 2, None, api_name="/answer")
-    assert answer["abstained"] is True and all(p["weak"] for p in answer["passages"])
+    question = "working definition of Internet governance"
+    result = client.predict(question, 2, [OUTCOME], api_name="/search")
+    assert result == tools.search_passages(seed_index, question, 2, [OUTCOME])
+    assert result["passages"][0]["citation"] == "WSIS+10 outcome document (draft), para. 63"
+    assert result["passages"][0]["url"] == f"/source/{OUTCOME}#p-63"
+    refused = client.predict("What is the capital of Australia?", 2, None, api_name="/search")
+    assert refused["answered"] is False and all(p["weak"] for p in refused["passages"])
+    paragraph = client.predict("WSIS+10 outcome document", "63", api_name="/paragraph")
+    assert paragraph == tools.get_paragraph(seed_index, OUTCOME, "63")
+    assert client.predict(api_name="/documents") == tools.list_documents(seed_index)
+
+
+@pytest.mark.parametrize(
+    ("arguments", "endpoint"),
+    [
+        (("  ", 2, None), "/search"),
+        (("gender", 51, None), "/search"),
+        (("gender", 2, "A/RES/70/125"), "/search"),
+        (("gender", 2, []), "/search"),
+        (("x" * 2001, 2, None), "/search"),
+        (("WSIS+10 outcome document", "3 2"), "/paragraph"),
+        (("no such document", "3"), "/paragraph"),
+    ],
+)
+def test_the_api_refuses_bad_input_with_the_library_message(app_url, seed_index, arguments, endpoint):
+    from gradio_client import Client
+    from gradio_client.exceptions import AppError
+
+    operation = tools.search_passages if endpoint == "/search" else tools.get_paragraph
+    with pytest.raises(RagError) as library:
+        operation(seed_index, *arguments)
+    with pytest.raises(AppError) as api:
+        Client(app_url, verbose=False).predict(*arguments, api_name=endpoint)
+    assert str(api.value) == str(library.value)
 
 
 @pytest.fixture(scope="module")
@@ -313,10 +342,14 @@ def test_no_control_covers_the_quotes_and_examples_read_in_full(page, app_url, s
     assert page.input_value("#wsis-question textarea") == seed_index.example_questions()[1]
 
 
-def test_an_over_long_question_says_it_was_shortened(page, app_url):
-    question = "What did the General Assembly say about the gender digital divide? " * 43  # 2,881 characters
+def test_an_over_long_question_is_refused_and_kept_to_be_shortened(page, app_url):
+    question = " ".join(["What did the General Assembly say about the gender digital divide?"] * 43)
     ask(page, app_url, question)
-    assert page.locator(".wsis-note").first.inner_text() == "The question was shortened to its first 2,000 characters."
+    assert page.locator(".wsis-notice").first.inner_text() == (
+        "The question is 2,880 characters long; the limit is 2,000. Ask about one point at a time, or search for a "
+        "sentence of the text."
+    )
+    assert page.locator("#wsis-question textarea").input_value() == question
 
 
 def test_a_follow_up_shows_what_was_searched(page, app_url):
@@ -340,10 +373,10 @@ def test_the_chat_api_takes_documents_by_symbol_or_name(app_url):
     from gradio_client.exceptions import AppError
 
     client = Client(app_url, verbose=False)
-    passages = client.predict("gender digital divide", 2, ["WSIS+10 outcome document"], api_name="/search")
+    passages = client.predict("gender digital divide", 2, ["WSIS+10 outcome document"], api_name="/search")["passages"]
     draft = "WSIS+10 outcome document (draft)"
     assert [p["citation"] for p in passages] == [f"{draft}, para. 32", f"{draft}, para. 11"]
-    answer = client.predict("gender digital divide", 1, ["President's Summary"], api_name="/answer")
-    assert answer["passages"][0]["doc_short_name"] == "President's Summary"
+    answer = client.predict("gender digital divide", 1, ["President's Summary"], api_name="/search")
+    assert answer["passages"][0]["document_name"] == "President's Summary"
     with pytest.raises(AppError, match="No document named 'A/RES/99/1' is indexed"):
         client.predict("gender", 1, ["A/RES/99/1"], api_name="/search")

@@ -16,11 +16,12 @@ import gradio as gr  # noqa: E402
 from fastapi import FastAPI  # noqa: E402
 from fastapi.responses import FileResponse, HTMLResponse  # noqa: E402
 
-from rag import Index, QueryError  # noqa: E402
-from rag.integrations.rest import rest_api  # noqa: E402
+from rag import Index, QueryError, RagError  # noqa: E402
+from rag.integrations import tools  # noqa: E402
+from rag.integrations.rest import mounted_api  # noqa: E402
 from rag.retrieval import notices  # noqa: E402
 from rag.retrieval.conversation import is_follow_up, search_query  # noqa: E402
-from rag.retrieval.query import readable  # noqa: E402
+from rag.retrieval.query import DEFAULT_K, readable  # noqa: E402
 from ui.compilation import compilation_panel  # noqa: E402
 from ui.render import answer_html, examples_html, name_html, notice_html, question_html  # noqa: E402
 from ui.security import CHAT_POLICY, SecurityHeaders, inside, is_loopback  # noqa: E402
@@ -30,7 +31,6 @@ log = logging.getLogger(__name__)
 
 HERE = Path(__file__).parent
 NO_DOCUMENTS = "Choose at least one document to search."
-MAX_QUESTION_CHARS = 2000
 MAX_CHECKBOXES = 12  # more documents than this are chosen in a searchable list, and none chosen means all
 # Copy, add and example buttons work through delegated listeners: the page's HTML carries no scripts or handlers.
 COPY_SCRIPT = """<script>
@@ -94,9 +94,6 @@ def build_app(index: Index) -> gr.Blocks:
         if not question.strip():
             return history, "", previous
         notes = []
-        if len(question) > MAX_QUESTION_CHARS:  # said, never silently: a paste can be long
-            question = question[:MAX_QUESTION_CHARS]
-            notes.append(notices.shortened(MAX_QUESTION_CHARS))
         searched = search_query(question, previous)
         if searched != question.strip():
             notes.append(notices.follow_up(previous))
@@ -104,26 +101,27 @@ def build_app(index: Index) -> gr.Blocks:
             reply = notice_html(NO_DOCUMENTS)
         else:
             try:  # in the searchable list, nothing chosen is every document
-                reply = _reply(index, index.answer(searched, k=int(k), docs=chosen or None), chosen, tuple(notes))
-            except QueryError as error:
-                reply = notice_html(str(error))
+                answer = index.answer(searched, k=int(k), documents=chosen or None)
+                reply = _reply(index, answer, chosen, tuple(notes))
+            except QueryError as error:  # the question stays in the box, to be mended
+                return [*history, {"role": "assistant", "content": notice_html(str(error))}], question, previous
         history = [*history, {"role": "user", "content": question_html(question)}]
         history.append({"role": "assistant", "content": reply})
         return history, "", previous if (previous and is_follow_up(question)) else question.strip()
 
-    def search(question: str, k: int = 5, documents: list[str] | None = None) -> list[dict]:
-        """The passages answering `question`, best first, as JSON: text, citation, url, spans, score..."""
-        try:
-            return [p.to_dict() for p in index.search(question, k=k, docs=index.document_ids(documents))]
-        except QueryError as error:
-            raise gr.Error(str(error), print_exception=False) from error  # the caller's mistake: no traceback
+    # The Gradio API: the operations and JSON of every way in (rag/integrations/tools.py), errors as gr.Error.
+    def search(question: str, k: int = DEFAULT_K, documents: list[str] | None = None) -> dict:
+        """The passages that best answer `question`, best first, and whether the documents answer it at all
+        (the same JSON as REST's /api/search and MCP's search_passages)."""
+        return _api(tools.search_passages, index, question, k, documents)
 
-    def answer(question: str, k: int = 5, documents: list[str] | None = None) -> dict:
-        """The answer to `question` as JSON: whether the documents answer it, and the passages (weak when not)."""
-        try:
-            return index.answer(question, k=k, docs=index.document_ids(documents)).to_dict()
-        except QueryError as error:
-            raise gr.Error(str(error), print_exception=False) from error  # the caller's mistake: no traceback
+    def paragraph(document: str, label: str) -> dict:
+        """One paragraph by its document (UN symbol, short name or id) and its own label ("32", "PP3")."""
+        return _api(tools.get_paragraph, index, document, label)
+
+    def list_documents() -> dict:
+        """The documents that can be searched, and the names they can be asked for by."""
+        return tools.list_documents(index)
 
     with gr.Blocks(title="WSIS RAG", delete_cache=(3600, 86400)) as app:  # exported compilations kept a day
         gr.HTML(
@@ -172,15 +170,24 @@ def build_app(index: Index) -> gr.Blocks:
             respond, [question, chat, chosen, k, previous], [chat, question, previous], api_visibility="private"
         )
         gr.api(search, api_name="search")
-        gr.api(answer, api_name="answer")
+        gr.api(paragraph, api_name="paragraph")
+        gr.api(list_documents, api_name="documents")
     return app
 
 
 def _reply(index: Index, answer, chosen: list[str] | None, notes: tuple[str, ...]) -> str:
     """The answer as HTML; where more paragraphs hold the quoted phrases than are quoted, all of them listed."""
     shown = sum(1 for p in answer.passages if p.match == "phrase")
-    every = index.containing(list(answer.phrases), docs=chosen or None) if answer.phrase_total > shown else []
+    every = index.containing(list(answer.phrases), documents=chosen or None) if answer.phrase_total > shown else []
     return answer_html(answer, notes, every)
+
+
+def _api(operation, *args):
+    """The operation's result; the caller's mistake becomes a gr.Error carrying the library's message."""
+    try:
+        return operation(*args)
+    except RagError as error:
+        raise gr.Error(str(error), print_exception=False) from error
 
 
 def _choice_label(document, *, with_title: bool = False) -> str:
@@ -221,7 +228,7 @@ def create_server(index: Index, *, mcp: bool = False, host: str = "127.0.0.1") -
     if endpoint is not None:
         server.add_route("/mcp", endpoint)  # before the chat's catch-all mount at /
     known = {d.id for d in index.documents}
-    server.mount("/api", rest_api(index))  # before the chat's catch-all mount at /
+    server.router.routes.append(mounted_api(index, "/api"))  # every path below /api: before the chat's mount at /
 
     def not_found() -> HTMLResponse:
         return HTMLResponse(not_found_page(), status_code=404, headers=HEADERS)

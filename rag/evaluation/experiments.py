@@ -5,6 +5,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
+from rag.evaluation.configs import ABLATIONS, BUILD_ABLATIONS, SETTINGS
 from rag.evaluation.metrics import ConfigResult, Hit, Response, Retriever, evaluate
 from rag.evaluation.questions import Question
 from rag.ingest.folder import read_documents
@@ -13,27 +14,6 @@ from rag.retrieval.fusion import DEFAULT, Settings
 from rag.retrieval.index import Index
 from rag.store.build import build
 from rag.store.files import load
-
-# name -> settings of our own retriever; "baseline" is the tutorial recipe, built on the side.
-SETTINGS: dict[str, Settings] = {
-    "default": DEFAULT,
-    "dense": Settings(lexical=False, sentences="off", references=False, document_prior=0.0),
-    "lexical": Settings(dense=False, references=False, document_prior=0.0),
-    "hybrid": Settings(fusion="rrf", rrf_k=60, sentences="off", references=False, document_prior=0.0),
-}
-MAIN = ["default", "dense", "lexical", "hybrid", "baseline"]
-ABLATIONS: dict[str, Settings] = {
-    "no sentence scores": Settings(sentences="off"),
-    "sentence max, not ranked": Settings(sentences="max"),
-    "no references": Settings(references=False),
-    "no document prior": Settings(document_prior=0.0),
-    "no phrases": Settings(phrases=False),
-    "no same-language dedup": Settings(same_language=False),
-    "RRF k=10 instead of score fusion": Settings(fusion="rrf"),
-    "RRF k=60 instead of score fusion": Settings(fusion="rrf", rrf_k=60),
-}
-BUILD_ABLATIONS = {"no OCR repair": {"repair_ocr": False}, "no stemming": {"stem": False}}  # own index each
-CONFIGS = [*MAIN, *ABLATIONS, *BUILD_ABLATIONS]
 
 
 def retriever_for(index: Index, settings: Settings) -> Retriever:

@@ -5,80 +5,49 @@ GET /api/documents                                 the indexed documents
 GET /api/documents/{document}/paragraphs/{label}   one paragraph ("A/RES/79/277", "5")
 GET /api/openapi.json                              this description, as OpenAPI
 
-Errors are JSON too, {"error": {"status": 404, "message": "..."}}: 400 for a request that cannot be answered
-as asked (no question, a bad k), 404 for a document or paragraph the index does not hold.
+The library checks the parameters (rag/retrieval/query.py), as it does for MCP, the Gradio API and Python, so
+a bad one gets the same message through each; the OpenAPI description states the same rules, from the same
+constants. Every answer to a path under /api is JSON, errors too: {"error": {"status": 400, "message": "..."}}
+  400  a request that cannot be answered as asked: no readable question, one over 2,000 characters, k not a
+       whole number from 1 to 50, a blank document name or label;
+  404  a document, paragraph or route that is not there: any other path, however odd (%0A, %00, //, a
+       trailing slash);
+  405  a method the route does not take (each takes GET and HEAD), with the Allow header saying so.
 """
 
+import re
 from typing import Annotated
 
-from fastapi import FastAPI, Query, Request
-from fastapi.exceptions import RequestValidationError
+from fastapi import FastAPI, Path, Request
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException
+from starlette.routing import Match, Mount
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from rag.errors import NotFoundError, QueryError
 from rag.integrations import tools
+from rag.integrations.results import DocumentList, ErrorResult, PassageResult, SearchResult
 from rag.retrieval.index import Index
+from rag.retrieval.query import DEFAULT_K, MAX_K, MAX_QUESTION_CHARS, READABLE_PATTERN, number_or_text
+
+ALLOW = "GET, HEAD"  # every route only reads
+# A document name or a label: the library refuses a blank one. (\S: ECMA-262 and Python read it alike.)
+NAME = {"type": "string", "minLength": 1, "pattern": r"\S"}
+ERRORS = {
+    400: "The request cannot be answered as asked; the message says what to change",
+    404: "No such document, paragraph or route; the message says what there is",
+    405: f"The route takes only {ALLOW}; the Allow header says so",
+}
 
 
-class PassageResult(BaseModel):
-    quote: str = Field(description="The paragraph, verbatim (whitespace collapsed)")
-    plain_quote: str = Field(description='The paragraph to paste: no markup ("*Notes*" is "Notes"), marks raised')
-    citation: str = Field(description='Short citation: "A/RES/79/277, para. 5, pp. 2-3"')
-    full_citation: str = Field(description="Title, symbol, date and paragraph")
-    document: str = Field(description="The document's id in this index")
-    document_name: str = Field(description="How citations name the document: its symbol or short name")
-    document_title: str
-    label: str = Field(description='The paragraph\'s own label: "32", "48(a)", "PP3", "¶3"')
-    place: str = Field(description='The label as a reader says it: "para. 32"')
-    section: str = Field(description="The headings the paragraph stands under")
-    kind: str = Field(description='"paragraph", "item", "table" or "footnote"')
-    pages: list[int] = Field(description="Pages it is printed on, where the source has pages")
-    url: str = Field(description="The paragraph in the source viewer")
-    score: float = Field(description="Higher is better; 0 for a paragraph fetched by label")
-    weak: bool = Field(description="Only the nearest match to a question the documents do not answer")
-    match: str = Field(description='"reference" (named by the question), "phrase" (holds quoted words) or ""')
-    footnotes: list[str] = Field(description="The footnotes its marks point to, verbatim")
-    same_language: list[str] = Field(description="Citations of the same language in other documents")
-
-
-class SearchResult(BaseModel):
-    question: str
-    answered: bool = Field(description="False when no passage answers well enough: the passages are the nearest")
-    notices: list[str] = Field(description="Why nothing answers, or how the question was read")
-    passages: list[PassageResult]
-
-
-class DocumentResult(BaseModel):
-    id: str
-    symbol: str
-    name: str
-    cited_as: str
-    title: str
-    date: str = Field(description="ISO date as the document prints it: a resolution's adoption, else its issue")
-    issued: str = Field(description="The issue date its masthead prints")
-    adopted: str = Field(description="The adoption date it prints")
-    status: str = Field(description='A draft\'s status: "advance unedited version", or "draft"')
-    draft_of: str = Field(description="The adopted text's symbol, for a known earlier draft of it")
-    format: str
-
-
-class ErrorDetail(BaseModel):
-    status: int
-    message: str
-
-
-class ErrorResult(BaseModel):
-    error: ErrorDetail
-
-
-ERRORS = {400: {"model": ErrorResult}, 404: {"model": ErrorResult}}
+def mounted_api(index: Index, path: str = "/api") -> Mount:
+    """The API over `index` at `path`, to add to a server's routes before any catch-all mount."""
+    return _EveryPathBelow(path, app=rest_api(index))
 
 
 def rest_api(index: Index) -> FastAPI:
-    """The API over `index`, to mount at /api (its paths and its OpenAPI description are relative to that)."""
+    """The API over `index`, to mount (its paths and its OpenAPI description are relative to the mount)."""
     api = FastAPI(
         title="WSIS RAG",
         summary="Verbatim, cited paragraphs of UN documents on the World Summit on the Information Society.",
@@ -86,36 +55,137 @@ def rest_api(index: Index) -> FastAPI:
         openapi_url="/openapi.json",
         docs_url=None,  # the interactive pages load scripts from a CDN, which the policy (and offline use) forbids
         redoc_url=None,
+        redirect_slashes=False,  # one address per resource: "/search/" is no route, said as JSON like any other
     )
 
-    @api.get("/search", response_model=SearchResult, responses=ERRORS)
-    def search(
-        request: Request,
-        q: Annotated[str, Query(description="The question, or words to find; quote a phrase to require it")],
-        k: Annotated[int, Query(ge=1, le=tools.MAX_K, description="How many passages")] = 5,
-        doc: Annotated[list[str] | None, Query(description="Search only these documents (symbol, name or id)")] = None,
-    ) -> dict:
+    @api.get(
+        "/search",
+        response_model=SearchResult,
+        responses=_errors(400, 404, 405),
+        openapi_extra={"parameters": _search_parameters()},
+    )
+    def search(request: Request) -> dict:
         """The paragraphs that best answer `q`, best first, and whether the documents answer it at all."""
-        return tools.search_passages(index, q, k, doc, base_url=_base_url(request))
+        # Read raw, so that the library checks them and says what is wrong as it does for every way in.
+        q, k, doc = (
+            request.query_params.get("q", ""),
+            request.query_params.get("k"),
+            request.query_params.getlist("doc"),
+        )
+        k = DEFAULT_K if k is None else number_or_text(k)
+        return tools.search_passages(index, q, k, doc or None, base_url=_base_url(request))
 
-    @api.get("/documents", response_model=list[DocumentResult])
-    def documents() -> list[dict]:
+    @api.get("/documents", response_model=DocumentList, responses=_errors(405))
+    def documents() -> dict:
         """Every indexed document, with the names it can be asked for by."""
         return tools.list_documents(index)
 
-    @api.get("/documents/{document:path}/paragraphs/{label}", response_model=PassageResult, responses=ERRORS)
-    def paragraph(request: Request, document: str, label: str) -> dict:
+    @api.get(
+        "/documents/{document:path}/paragraphs/{label}", response_model=PassageResult, responses=_errors(400, 404, 405)
+    )
+    def paragraph(
+        request: Request,
+        document: Annotated[
+            str, Path(description="Its UN symbol (A/RES/79/277), short name or id", json_schema_extra=NAME)
+        ],
+        label: Annotated[
+            str,
+            Path(
+                description='The paragraph\'s label as printed or cited: "32", "48(a)", "PP3", "para. 32"',
+                json_schema_extra=NAME,
+            ),
+        ],
+    ) -> dict:
         """One paragraph by its document (symbol such as A/RES/79/277, short name or id) and its own label."""
         return tools.get_paragraph(index, document, label, base_url=_base_url(request))
 
+    _match_whole_paths(api)
+    api.add_middleware(_HeadAsGet)
     _add_error_handlers(api)
-    api.openapi = lambda: _without_422(api)
+    api.openapi = lambda: _openapi(api)
     return api
 
 
-def _without_422(api: FastAPI) -> dict:
-    """The OpenAPI description as the API behaves: FastAPI lists a 422 for invalid parameters, which this API
-    answers with a 400."""
+def _search_parameters() -> list[dict]:
+    """The search's parameters, described as the library checks them."""
+    question = {"type": "string", "minLength": 1, "maxLength": MAX_QUESTION_CHARS, "pattern": READABLE_PATTERN}
+    return [
+        {
+            "name": "q",
+            "in": "query",
+            "required": True,
+            "description": "The question, or words to find; quote a phrase to require it. At most "
+            f"{MAX_QUESTION_CHARS:,} characters (a longer one is refused, never cut), and something readable: "
+            "a question of only spaces or control characters is refused.",
+            "schema": question,
+        },
+        {
+            "name": "k",
+            "in": "query",
+            "description": f"How many passages: a whole number from 1 to {MAX_K}",
+            "schema": {"type": "integer", "minimum": 1, "maximum": MAX_K, "default": DEFAULT_K},
+        },
+        {
+            "name": "doc",
+            "in": "query",
+            "description": "Search only these documents, each by its symbol, short name or id (repeat doc for more)",
+            "schema": {"type": "array", "items": NAME},
+            "style": "form",
+            "explode": True,
+        },
+    ]
+
+
+def _errors(*statuses: int) -> dict:
+    """The error responses a route can give, each with the one error body."""
+    responses = {status: {"model": ErrorResult, "description": ERRORS[status]} for status in statuses}
+    if 405 in responses:
+        responses[405]["headers"] = {
+            "Allow": {"description": "The methods the route takes", "schema": {"type": "string"}}
+        }
+    return responses
+
+
+def _match_whole_paths(api: FastAPI) -> None:
+    """Starlette compiles each route to a regex whose "." stops at a line feed and whose "$" matches before a
+    final one: /documents/A%0A/paragraphs/1 matched no route, /search%0A matched /search. Compiled again, a
+    path matches as the characters it holds say."""
+    for route in api.routes:
+        route.path_regex = re.compile(route.path_regex.pattern.removesuffix("$") + r"\Z", re.DOTALL)
+
+
+class _EveryPathBelow(Mount):
+    """A mount that takes every request at or below its path. Starlette's matches "<path>/.*$", whose "." stops
+    at a line feed: /api/documents/A%0A/paragraphs/1, like /api itself, went on to the chat mounted at /, which
+    answers in its own words."""
+
+    def matches(self, scope: Scope) -> tuple[Match, Scope]:
+        root_path = scope.get("root_path", "")
+        path = scope["path"].removeprefix(root_path)
+        if scope["type"] != "http" or not (path == self.path or path.startswith(self.path + "/")):
+            return Match.NONE, {}
+        return Match.FULL, {
+            "app_root_path": scope.get("app_root_path", root_path),
+            "root_path": root_path + self.path,
+            "endpoint": self.app,
+        }
+
+
+class _HeadAsGet:
+    """HEAD as GET, whose headers it answers with (RFC 9110, 9.3.2): the HTTP server sends a HEAD no body."""
+
+    def __init__(self, app: ASGIApp):
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["method"] == "HEAD":
+            scope = {**scope, "method": "GET"}
+        await self.app(scope, receive, send)
+
+
+def _openapi(api: FastAPI) -> dict:
+    """The OpenAPI description as the API behaves: FastAPI lists a 422 for invalid path parameters, which
+    this API never gives (the library checks them: 400 or 404)."""
     if api.openapi_schema is None:
         spec = get_openapi(title=api.title, version=api.version, summary=api.summary, routes=api.routes)
         for route in spec["paths"].values():
@@ -141,21 +211,27 @@ def _add_error_handlers(api: FastAPI) -> None:
     def bad_query(request: Request, error: QueryError) -> JSONResponse:
         return _error(400, str(error))
 
-    @api.exception_handler(RequestValidationError)
-    def bad_parameters(request: Request, error: RequestValidationError) -> JSONResponse:
-        return _error(400, "; ".join(_problem(e) for e in error.errors()))
-
     @api.exception_handler(HTTPException)
     def http_error(request: Request, error: HTTPException) -> JSONResponse:
-        message = "No such API route; see /api/openapi.json." if error.status_code == 404 else str(error.detail)
-        return _error(error.status_code, message)
+        headers = {**(error.headers or {}), "Allow": ALLOW} if error.status_code == 405 else error.headers
+        return _error(error.status_code, _http_message(request, error), headers)
+
+    @api.exception_handler(Exception)
+    def server_error(request: Request, error: Exception) -> JSONResponse:  # still raised after: the server logs it
+        return _error(500, "The server failed to answer; the error is logged. Try again, or report the request.")
 
 
-def _problem(error: dict) -> str:
-    """A validation error as a sentence: "k: Input should be less than or equal to 50"."""
-    where = ".".join(str(part) for part in error.get("loc", ()) if part not in ("query", "path"))
-    return f"{where}: {error.get('msg', 'invalid')}" if where else error.get("msg", "invalid request")
+def _http_message(request: Request, error: HTTPException) -> str:
+    root = request.scope.get("root_path", "")
+    if error.status_code == 404:
+        return (
+            f"No such API route. The routes: GET {root}/search?q=..., GET {root}/documents and GET "
+            f"{root}/documents/{{document}}/paragraphs/{{label}}, described at {root}/openapi.json."
+        )
+    if error.status_code == 405:
+        return f"This route does not take {request.method}; it takes {ALLOW}."
+    return str(error.detail)
 
 
-def _error(status: int, message: str) -> JSONResponse:
-    return JSONResponse({"error": {"status": status, "message": message}}, status_code=status)
+def _error(status: int, message: str, headers: dict[str, str] | None = None) -> JSONResponse:
+    return JSONResponse({"error": {"status": status, "message": message}}, status_code=status, headers=headers)

@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 
 from rag.citations import citation, full_citation, label_phrase, original_url, pages_of, source_url
-from rag.errors import IndexStoreError, ModelError, NotFoundError, QueryError
+from rag.errors import IndexStoreError, ModelError, NotFoundError
 from rag.ingest.folder import Document, read_text
 from rag.ingest.paragraphs import Unit
 from rag.memory import release_freed_memory
@@ -23,12 +23,13 @@ from rag.retrieval.examples import example_questions
 from rag.retrieval.fusion import DEFAULT, Settings
 from rag.retrieval.highlights import highlights
 from rag.retrieval.lookup import Lookup
-from rag.retrieval.query import check_query
+from rag.retrieval.query import DEFAULT_K, check_document_names, check_k, check_query
 from rag.retrieval.ranking import Ranker, Ranking
 from rag.store import abstention, files, stores
 from rag.store.build import build, index_model, is_current
 from rag.store.encoder import Embedder, OnnxEmbedder, export_folder, open_embedder
 from rag.store.model import Model
+from rag.store.progress import say
 
 log = logging.getLogger(__name__)
 
@@ -102,6 +103,7 @@ class Index:
                 stored = _load_current(docs, folder, store, model, warn=False)  # another process may have built it
                 if stored is None:
                     log.info("Building the index of %s in %s", docs, folder)
+                    say(f"Building the index of {docs} in {folder} (new or changed documents) ...", progress)
                     report = build(docs, folder, model=model, embedder=embedder, progress=progress, store=store)
                     stored = files.load(report.folder)
                     running = embedder or _start_embedder(folder, model)
@@ -124,12 +126,11 @@ class Index:
         return self._lookup.document(name)
 
     def document_ids(self, names: list[str] | None) -> list[str] | None:
-        """The ids of the documents `names` names, each by id, symbol or short name, for search()'s `docs`;
-        None (every document) for none. NotFoundError for a name no document has."""
-        if not names:
-            return None
-        self._check_list(names)
-        return [self.find_document(name).id for name in names]
+        """The ids of the documents `names` names, each by id, symbol or short name; None (every document)
+        for None. QueryError for a list that is not one (query.check_document_names), NotFoundError for a
+        name no document has."""
+        names = check_document_names(names)
+        return None if names is None else list(dict.fromkeys(self.find_document(name).id for name in names))
 
     def paragraph(self, document: str, label: str) -> Passage:
         """One paragraph, named as a reader names it: the document by id, symbol or short name, the paragraph
@@ -174,17 +175,21 @@ class Index:
         release_freed_memory()
 
     def search(
-        self, query: str, k: int = 5, *, docs: list[str] | None = None, settings: Settings = DEFAULT
+        self, query: str, k: int = DEFAULT_K, *, documents: list[str] | None = None, settings: Settings = DEFAULT
     ) -> list[Passage]:
-        """The k paragraphs that best answer `query`, best first, each paragraph at most once."""
+        """The k paragraphs that best answer `query`, best first, each paragraph at most once; only from
+        `documents` when given (each named by id, UN symbol or short name)."""
         query = check_query(query)
-        return self._passages(self._rank(query, k, docs, settings), query)
+        return self._passages(self._rank(query, k, self.document_ids(documents), settings), query)
 
-    def answer(self, query: str, k: int = 5, *, docs: list[str] | None = None, settings: Settings = DEFAULT) -> Answer:
+    def answer(
+        self, query: str, k: int = DEFAULT_K, *, documents: list[str] | None = None, settings: Settings = DEFAULT
+    ) -> Answer:
         """Like search(), and says whether the documents answer the query at all: when they do not, the
         answer abstains and its passages are the nearest ones, marked weak. Its notices say why (a paragraph
         or a document the documents do not have, words no passage holds) and how the question was read."""
         query = check_query(query)
+        docs = self.document_ids(documents)
         ranking = self._rank(query, k, docs, settings)
         passages = self._passages(ranking, query)
         evidence = self._ranker.evidence(ranking, passages, docs)
@@ -231,14 +236,13 @@ class Index:
             return Decision.threshold(settings.abstain_below)
         return self.decision
 
-    def containing(self, phrases: str | list[str], *, docs: list[str] | None = None) -> list[Passage]:
+    def containing(self, phrases: str | list[str], *, documents: list[str] | None = None) -> list[Passage]:
         """Every paragraph that holds the phrase (or every one of the phrases), after normalising case,
         hyphens, markup and line breaks, in reading order: the whole list behind "28 passages contain
         “multistakeholder”"."""
         phrases = [phrases] if isinstance(phrases, str) else phrases
         wanted = [check_query(phrase).strip().strip('"“”').strip() for phrase in phrases]
-        if docs is not None:
-            self._check_docs(docs)
+        docs = self.document_ids(documents)
         return [replace(self._quoted(row), match="phrase") for row in self._ranker.holders(wanted, docs)]
 
     def same_language(self, doc_id: str) -> dict[str, tuple[SameAs, ...]]:
@@ -271,9 +275,7 @@ class Index:
 
     def _rank(self, query: str, k: int, docs: list[str] | None, settings: Settings) -> Ranking:
         """`query` as check_query() returns it."""
-        _check_k(k)
-        if docs is not None:
-            self._check_docs(docs)
+        check_k(k)
         return self._ranker.rank(query, k, docs, settings)
 
     def _passages(self, ranking: Ranking, query: str) -> list[Passage]:
@@ -289,6 +291,7 @@ class Index:
         return replace(
             self._quoted(row),
             score=score,
+            similarity=_similarity(ranking, row, similarities),
             highlights=highlights(unit.text, spans, similarities, query, ranking.phrases, self._stored.lexical.terms),
             match="reference" if row in ranking.referenced else "phrase" if row in ranking.phrase_rows else "",
         )
@@ -334,13 +337,8 @@ class Index:
             )
         return tuple(twins)
 
-    @staticmethod
-    def _check_list(docs: list[str]) -> None:
-        if isinstance(docs, str) or not all(isinstance(d, str) for d in docs):
-            raise QueryError("docs must be a list of document ids, e.g. ['004_7b6cb249c0a88164'].")
-
     def _check_docs(self, docs: list[str]) -> None:
-        self._check_list(docs)
+        """Document ids, as the viewer and the compilation hold them."""
         unknown = [d for d in docs if d not in self._stored.documents]
         if unknown:
             known = ", ".join(sorted(self._stored.documents))
@@ -370,9 +368,12 @@ def _load_current(docs: Path, folder: Path, store: str, model: Model, *, warn: b
         return None
 
 
-def _check_k(k: int) -> None:
-    if isinstance(k, bool) or not isinstance(k, int) or k < 1:
-        raise QueryError(f"k must be a whole number of passages, 1 or more (got {k!r}).")
+def _similarity(ranking: Ranking, row: int, sentences: np.ndarray | None) -> float | None:
+    """The question's cosine similarity to the paragraph or its nearest sentence; None without dense vectors."""
+    found = [float(np.max(sentences))] if sentences is not None and len(sentences) else []
+    if ranking.unit_similarity is not None and np.isfinite(ranking.unit_similarity[row]):
+        found.append(float(ranking.unit_similarity[row]))
+    return round(max(found), 4) if found else None
 
 
 _default_index: Index | None = None
@@ -388,11 +389,11 @@ def default_index() -> Index:
     return _default_index
 
 
-def search(query: str, k: int = 5, *, docs: list[str] | None = None) -> list[Passage]:
+def search(query: str, k: int = DEFAULT_K, *, documents: list[str] | None = None) -> list[Passage]:
     """Index.search() on the default index, for one-off scripts."""
-    return default_index().search(query, k, docs=docs)
+    return default_index().search(query, k, documents=documents)
 
 
-def answer(query: str, k: int = 5, docs: list[str] | None = None) -> Answer:
+def answer(query: str, k: int = DEFAULT_K, *, documents: list[str] | None = None) -> Answer:
     """Index.answer() on the default index, for one-off scripts."""
-    return default_index().answer(query, k, docs=docs)
+    return default_index().answer(query, k, documents=documents)

@@ -1,5 +1,5 @@
 """The answer's own words, in fixed forms: what does not exist, what language the search reads, how a
-misspelt word was read, how a question was shortened or joined to the one before. Everything else an
+misspelt word was read, how a question was joined to the one before. Everything else an
 answer shows is quoted from the documents."""
 
 import re
@@ -120,10 +120,6 @@ def spelling(corrections: list[tuple[str, str]]) -> str:
 
 def no_phrase(phrase: str) -> str:
     return f"No passage contains “{phrase}”."
-
-
-def shortened(limit: int) -> str:
-    return f"The question was shortened to its first {limit:,} characters."
 
 
 def follow_up(previous: str) -> str:

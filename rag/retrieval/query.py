@@ -1,31 +1,74 @@
-"""A question as every search reads it: text, readable, stripped and cut to a bounded length.
-
-search(), answer(), the CLI and the chat API all pass through check_query(), so a question they are sent
-is read the same way by each."""
+"""A search's parameters as every way in reads them: the question (text, readable, of bounded length), how many
+passages, which documents. Python, the chat, its Gradio API, REST, MCP, the CLI and the retrievers all pass
+through these checks, so the same bad input gets the same message through each (rag/integrations/tools.py
+turns the result into the same JSON)."""
 
 import re
 
 from rag.errors import QueryError
 
-MAX_QUERY_CHARS = 4000  # far past the model's 256 word pieces; the model cuts the rest
+MAX_QUESTION_CHARS = 2000  # a long paragraph; far past the model's 256 word pieces
+DEFAULT_K = 5
+MAX_K = 50  # passages one search returns at most: enough to read, bounded work per request
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # C0 and C1, but tab and line feed
 BIDI_CONTROLS = re.compile(r"[\u202a-\u202e\u2066-\u2069]")  # embeddings, overrides, isolates
+# What a readable question holds somewhere, for schemas (ECMA-262 and Python read it alike): a character that is
+# neither space, nor control character, nor bidi control, nor U+FFFD (what a lone surrogate becomes).
+READABLE_PATTERN = r"[^\s\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufeff\ufffd]"
 
 
 def check_query(query: str) -> str:
-    """The query readable, stripped and cut to MAX_QUERY_CHARS; QueryError when it is not text or nothing
-    readable is left."""
+    """The question readable and stripped; QueryError when it is not text, is longer than MAX_QUESTION_CHARS
+    (refused, never cut: a cut question is another question) or has nothing readable."""
     if not isinstance(query, str):
-        raise QueryError(f"The query must be text, not {type(query).__name__}.")
-    if not query.strip():
-        raise QueryError("The query is empty; ask a question or give some words to search for.")
-    text = readable(query).strip()
-    if all(c.isspace() or c == "\ufffd" for c in text):  # it was control characters and lone surrogates
+        raise QueryError(f"The question must be text, not {type(query).__name__}.")
+    if len(query) > MAX_QUESTION_CHARS:
         raise QueryError(
-            "The query has no readable characters (only control characters or text that is not valid Unicode); "
-            "ask a question in words."
+            f"The question is {len(query):,} characters long; the limit is {MAX_QUESTION_CHARS:,}. "
+            "Ask about one point at a time, or search for a sentence of the text."
         )
-    return text[:MAX_QUERY_CHARS]
+    if not query.strip():
+        raise QueryError("The question is empty; ask a question or give some words to search for.")
+    text = readable(query).strip()
+    if not re.search(READABLE_PATTERN, text):  # it was control characters and lone surrogates
+        raise QueryError(
+            "The question has no readable characters (only control characters or text that is not valid "
+            "Unicode); ask a question in words."
+        )
+    return text
+
+
+def check_k(k: int) -> int:
+    """`k`, a whole number of passages from 1 to MAX_K; QueryError otherwise (a bool, "3" or 2.0 included)."""
+    if isinstance(k, bool) or not isinstance(k, int) or not 1 <= k <= MAX_K:
+        raise QueryError(f"k, the number of passages, must be a whole number from 1 to {MAX_K} (got {k!r}).")
+    return k
+
+
+def number_or_text(text: str) -> int | str:
+    """A whole number typed as text ("3") as the number; anything else as it is, for check_k to refuse with
+    its own message (a shell or a query string sends every value as text)."""
+    return int(text) if re.fullmatch(r"[+-]?[0-9]{1,9}", text.strip()) else text
+
+
+def check_document_names(names: list[str] | None) -> list[str] | None:
+    """`names` as a list of non-blank names (None: every document); QueryError for a bare string, an empty
+    list (a filter that matched nothing is not "everything") or a blank name."""
+    if names is None:
+        return None
+    if isinstance(names, str) or not isinstance(names, list | tuple) or not all(isinstance(n, str) for n in names):
+        raise QueryError(
+            "The documents to search must be a list of document names (UN symbol, short name or id), "
+            f'e.g. ["A/RES/70/125"] (got {names!r}).'
+        )
+    if not names:
+        raise QueryError(
+            "The list of documents to search is empty; name at least one (UN symbol, short name or id), or "
+            "leave the list out to search every document."
+        )
+    if not all(name.strip() for name in names):
+        raise QueryError("A document name is blank; name each document by its UN symbol, short name or id.")
+    return list(names)
 
 
 def readable(text: str) -> str:

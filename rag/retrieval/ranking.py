@@ -35,6 +35,7 @@ class Ranking:
     phrase_total: int = 0  # how many paragraphs of the documents searched hold every quoted phrase
     reference: Reference = field(default_factory=Reference)
     searched: str = ""  # the question as searched: misspelt words read as the documents' own
+    unit_similarity: np.ndarray | None = None  # per unit, its paragraph's or best sentence's (-inf: not near)
 
 
 class Ranker:
@@ -109,7 +110,8 @@ class Ranker:
             vector = ranking.query_vector = self._embed(query)
             paragraphs = self._similarity(self._paragraph_vectors, self._chunk_unit, vector, docs, depth)
             best = self._similarity(self._sentence_vectors, self._sentence_unit, vector, docs, depth)
-            ranking.similarity = float(np.max(np.maximum(paragraphs, best), initial=-1.0))
+            ranking.unit_similarity = np.maximum(paragraphs, best)
+            ranking.similarity = float(np.max(ranking.unit_similarity, initial=-1.0))
             if settings.sentences == "max":
                 paragraphs = np.maximum(paragraphs, best)
             elif settings.sentences == "ranking":

@@ -149,7 +149,7 @@ def build(
     chunks, sentences = _repaired(chunk_units(units, model), repairer), _repaired(sentence_chunks(units), repairer)
     # Without an embedder, the export the query path needs is checked (or made) beside the build, and loaded
     # only if there is something to embed: a process that exits while onnxruntime loads aborts.
-    exported = None if embedder else ensure_export(index_dir, model)
+    exported = None if embedder else ensure_export(index_dir, model, progress=progress)
     load_embedder = (lambda: embedder) if embedder else functools.partial(OnnxEmbedder, exported, key=model.key)
     embedded_texts = [c.text for c in chunks + sentences]
     vectors, embedded, reused = _vectors(embedded_texts, index_dir, model, load_embedder, progress)

@@ -30,6 +30,7 @@ import numpy as np
 from rag.errors import ModelError
 from rag.memory import release_freed_memory
 from rag.store.model import Model, bundled
+from rag.store.progress import say
 
 log = logging.getLogger(__name__)
 
@@ -141,7 +142,7 @@ def open_embedder(index_dir: Path, model: Model | None = None, *, reference=None
     return OnnxEmbedder(folder, key=model.key)
 
 
-def ensure_export(index_dir: Path, model: Model | None = None, *, reference=None) -> Path:
+def ensure_export(index_dir: Path, model: Model | None = None, *, reference=None, progress: bool = False) -> Path:
     """Make the export of `model` (default: the bundled one) in `index_dir` unless a sound one is there:
     export the transformer from sentence-transformers (`reference`, else loaded now), check its vectors
     against it on the probe texts, and publish it by renaming, under a lock so two processes never export
@@ -155,6 +156,7 @@ def ensure_export(index_dir: Path, model: Model | None = None, *, reference=None
         from rag.store.embedding import SentenceTransformerEmbedder
 
         log.info("Exporting %s to ONNX in %s (once per index folder)", model.name, folder)
+        say("Preparing the model for fast queries (an ONNX export, once per index folder) ...", progress)
         if reference is None or reference.spec.key != model.key:
             reference = SentenceTransformerEmbedder(model)  # which checks the model's files first
         draft = folder.parent / f".tmp-{uuid.uuid4().hex[:8]}"

@@ -1,5 +1,6 @@
-"""How far a long build has got: a progress bar on a terminal, else a line every half minute (a log file or a
-CI job shows progress too). Each says the rate and the time left."""
+"""How far a long build has got: a progress bar on a terminal, else a line at the start, every half minute and at
+the end (a log file or a CI job shows progress too). Each says the rate and the time left. say() tells of a
+step with no count (preparing the model)."""
 
 import sys
 import time
@@ -18,6 +19,8 @@ class Meter:
             from tqdm import tqdm
 
             self.bar = tqdm(total=total, desc=what, unit=f" {unit}", unit_scale=True, dynamic_ncols=True)
+        elif self.enabled:
+            say(f"{what} {total:,} {unit} ...")
 
     def advance(self, count: int, note: str = "") -> None:
         self.done += count
@@ -44,11 +47,21 @@ class Meter:
     def close(self) -> None:
         if self.bar is not None:
             self.bar.close()
+        elif self.enabled:
+            seconds = time.monotonic() - self.began
+            say(f"{self.what}: {self.done:,} {self.unit} in {_duration(seconds)}.")
+
+
+def say(message: str, enabled: bool = True) -> None:
+    if enabled:
+        print(message, file=sys.stderr, flush=True)
 
 
 def _duration(seconds: float) -> str:
     if seconds != seconds:  # nan: no rate yet
         return "an unknown time"
+    if seconds < 10:
+        return f"{seconds:.1f} s"
     if seconds < 90:
         return f"{seconds:.0f} s"
     if seconds < 5400:
