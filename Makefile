@@ -4,28 +4,43 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed-$(shell sha1sum pyproject.toml 2>/dev/null | cut -c1-12)
+HASH := $(shell sha1sum pyproject.toml 2>/dev/null | cut -c1-12)
+# What is installed, for this pyproject.toml: the chat alone (`make run`), or with every extra (`make test`).
+CHAT := $(VENV)/.installed-chat-$(HASH)
+DEV := $(VENV)/.installed-dev-$(HASH)
 
-.PHONY: run test setup system-packages index bench screenshots clean
+.PHONY: run test setup setup-dev venv system-packages index bench screenshots docs clean
 
 run: setup
 	$(BIN)/rag serve
 
-test: setup system-packages
+test: setup-dev system-packages
 	$(BIN)/ruff check rag ui tests eval
 	$(BIN)/pytest
 
-setup: $(STAMP)
+setup: $(CHAT)
+setup-dev: $(DEV)
 
-$(STAMP):
+# The chat: the package and its dependencies, no extra (nothing when every extra is installed already).
+$(CHAT):
+	@test -f $(DEV) || $(MAKE) --no-print-directory venv EXTRAS=
+	@rm -f $(VENV)/.installed-chat-*
+	@touch $@
+
+# The tests, the docs, MCP, the retrievers' frameworks, Milvus and the evaluation: the `dev` extra.
+$(DEV):
+	@$(MAKE) --no-print-directory venv EXTRAS='[dev]'
+	@rm -f $(VENV)/.installed-dev-*
+	@touch $@
+
+venv:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
 		{ echo "Python 3.11 or newer is needed (found $$($(PYTHON) --version))."; exit 1; }
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || \
 		{ echo "Cannot create a virtual environment: install python3-venv (sudo apt-get install python3-venv)."; exit 1; }
+	@echo "Installing into $(VENV) (the first time takes a few minutes) ..."
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
-	@rm -f $(VENV)/.installed-*
-	@touch $@
+	$(BIN)/python -m pip install --quiet -e '.$(EXTRAS)'
 
 # Browser tests drive Debian's Chromium, and the corpus tests compare each PDF with what pdftotext (poppler-utils)
 # extracts from it; as root we install both, otherwise those tests are skipped with a message.
@@ -45,8 +60,12 @@ bench: setup
 	$(BIN)/rag bench
 
 # Regenerate the README's screenshots from the running app (needs Chromium).
-screenshots: setup system-packages
+screenshots: setup-dev system-packages
 	$(BIN)/python -m ui.screenshots
+
+# The manual as a website at http://127.0.0.1:8000/, reloaded as docs/ changes (mkdocs.yml).
+docs: setup-dev
+	$(BIN)/mkdocs serve
 
 clean:
 	rm -rf $(VENV) index/build-* index/CURRENT index/.lock index/models

@@ -218,14 +218,20 @@ def serve_mcp(args) -> int:
 
     with contextlib.redirect_stdout(sys.stderr):  # stdout carries the protocol alone: any stray print goes aside
         index = Index.open(args.docs, args.index, progress=True, store=args.store)  # a bar on stderr's tty
-    threading.Thread(target=index.warm_up, name="warm-up", daemon=True).start()  # answer `initialize` at once
+    # Warmed up beside the server, to answer `initialize` at once. Not a daemon, so an early exit waits for it: a
+    # daemon thread still inside onnxruntime when the interpreter finalizes is ended by pthread_exit, whose
+    # unwinding through pybind11's noexcept GIL guard calls std::terminate and aborts the process.
+    threading.Thread(target=index.warm_up, name="warm-up").start()
     run_stdio(index, base_url=args.url)
     return 0
 
 
 def bench(args) -> int:
-    with extra("bench", "`rag bench`"):  # the recipe it times, the figures it draws, the memory it reads
-        for module in ("ir_measures", "matplotlib", "langchain_community", "langchain_huggingface", "psutil"):
+    needed = ["ir_measures", "matplotlib", "psutil"]  # the quality it measures, the figures it draws, the memory
+    if not (args.skip_recipe or args.scale):
+        needed += ["langchain_community", "langchain_huggingface"]  # the tutorial recipe it times beside ours
+    with extra("bench", "`rag bench`" if len(needed) == 3 else "`rag bench` (without --skip-recipe)"):
+        for module in needed:
             importlib.import_module(module)
     from rag.evaluation import bench
 

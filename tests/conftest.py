@@ -56,6 +56,21 @@ def seed_index(embedder) -> Index:
     return Index.open(SEEDS, os.environ["RAG_INDEX"], embedder=embedder)  # also what rag.search() opens
 
 
+@pytest.fixture(scope="session")
+def cls_folder(reference_embedder, tmp_path_factory) -> Path:
+    """The bundled model's transformer with CLS pooling instead of mean: another model, saved as a user would
+    (tests/test_models.py, and /tmp/cls-model in docs/embedding-model.md)."""
+    from sentence_transformers import SentenceTransformer
+    from sentence_transformers.sentence_transformer.modules import Pooling
+
+    bundled_model = reference_embedder.model
+    pooling = Pooling(bundled_model.get_embedding_dimension(), pooling_mode="cls")
+    variant = SentenceTransformer(modules=[bundled_model[0], pooling, bundled_model[2]], device="cpu")
+    folder = tmp_path_factory.mktemp("models") / "cls-model"
+    variant.save(str(folder))
+    return folder
+
+
 @pytest.fixture(scope="module")
 def browser():
     """Debian's Chromium through Playwright, for the browser tests (each module skips it when it is missing)."""

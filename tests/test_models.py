@@ -33,20 +33,6 @@ TEXTS = ["Who inspects the wells?", WELLS, "Réaffirme la Déclaration de princi
 
 
 @pytest.fixture(scope="session")
-def cls_folder(reference_embedder, tmp_path_factory) -> Path:
-    """The bundled model's transformer with CLS pooling instead of mean: another model, saved as a user would."""
-    from sentence_transformers import SentenceTransformer
-    from sentence_transformers.sentence_transformer.modules import Pooling
-
-    bundled_model = reference_embedder.model
-    pooling = Pooling(bundled_model.get_embedding_dimension(), pooling_mode="cls")
-    variant = SentenceTransformer(modules=[bundled_model[0], pooling, bundled_model[2]], device="cpu")
-    folder = tmp_path_factory.mktemp("models") / "cls-model"
-    variant.save(str(folder))
-    return folder
-
-
-@pytest.fixture(scope="session")
 def cls_reference(cls_folder) -> SentenceTransformerEmbedder:
     return SentenceTransformerEmbedder(load_model(cls_folder))
 

@@ -119,7 +119,7 @@ def test_through_mcp_and_the_chat_a_sample_of_citations_leads_back(server, seed_
     assert anyio.run(ask_mcp) == [(unit.label, unit.label) for _, unit, _ in sample]
     client = Client(server + "/", verbose=False)
     for _, unit, passage in sample[:12]:
-        answer = client.predict(passage.citation, 1, None, api_name="/answer")
+        answer = client.predict(passage.citation, 1, None, api_name="/search")
         assert (answer["passages"][0]["label"], answer["passages"][0]["match"]) == (unit.label, "reference")
 
 

@@ -1,5 +1,7 @@
 """A build stopped part way resumes from the vectors it had embedded; its progress is said as it goes."""
 
+import re
+
 import numpy as np
 import pytest
 from conftest import write_docs
@@ -74,7 +76,10 @@ def test_a_damaged_or_half_written_batch_is_dropped(tmp_path, embedder):
 def test_progress_lines_say_the_rate_and_the_time_left(capsys, monkeypatch):
     monkeypatch.setattr("rag.store.progress.LINE_EVERY", 0.0)
     meter = Meter("Embedding", 50_115, "texts")
+    assert capsys.readouterr().err == "Embedding 50,115 texts ...\n"  # said at once, before the first batch
     meter.advance(12_288)
     line = capsys.readouterr().err.strip()
     assert line.startswith("Embedding: 12,288 of 50,115 texts (25%), ")
     assert line.endswith(" left") and "texts/s, about " in line
+    meter.close()
+    assert re.fullmatch(r"Embedding: 12,288 texts in \d+\.\d s\.\n", capsys.readouterr().err)

@@ -81,7 +81,7 @@ class Ours:
 
     @staticmethod
     def call(client, question: str):
-        return client.predict(question, 5, None, api_name="/answer")
+        return client.predict(question, 5, None, api_name="/search")
 
     def evaluate(self, docs: Path, index: Path, out: Path, retriever: str = "default") -> list[str]:
         command = [*self.rag, "eval", "--split", "test", "--retriever", retriever, "--out", str(out)]

@@ -2,7 +2,7 @@
 
 FAISS searches exactly (a flat index) while that is fast enough, and approximately beyond: `choose()` picks
 the index type by the number of vectors, the build records the choice in the manifest, and
-`rag bench --scale` measures where each choice starts (the README's Scale section). An approximate index
+`rag bench --scale` measures where each choice starts (docs/scale.md). An approximate index
 keeps the exact vectors beside it (`.npy`, memory-mapped): the rows it finds are scored exactly (so fusion
 and abstention see true similarities), a search confined to a few documents scores their rows exactly, a
 passage's sentences are compared with the question exactly, and a rebuild reuses them.
@@ -20,7 +20,7 @@ IVF = "IVF,SQ8"  # inverted lists of 8-bit scalar-quantised vectors: 384 bytes a
 # Searched exactly up to this many vectors (a question searches two indexes, chunks and sentences, 400 rows
 # deep: about 3 ms each at 25,000). Above, IVF,SQ8: over the 1,190 GA documents (72,621 chunks, 75,824
 # sentences) it gave the same quality as exact search on 105 reference questions with a warm answer of
-# 9.9 ms instead of 26.8; at 1M it is the type that met the targets of `rag bench --scale` (README, Scale).
+# 9.9 ms instead of 26.8; at 1M it is the type that met the targets of `rag bench --scale` (docs/scale.md).
 FLAT_UP_TO = 25_000
 PROBED = 16  # one list in 16 is searched (nprobe = nlist / 16), and at least 32 (all of a small index's)
 TRAINING_SAMPLE = 200_000  # vectors the lists' centroids are trained on
