@@ -10,6 +10,8 @@ import rag
 from rag import Index, NotFoundError, Passage, QueryError
 from rag.retrieval.query import MAX_QUESTION_CHARS
 
+BLANK_NAME = "The document name is blank; name a document by its UN symbol (e.g. A/RES/79/277), short name or id."
+
 OUTCOME = "004_7b6cb249c0a88164"
 
 # Questions whose right paragraph is obvious; each must be in the top 3.
@@ -98,7 +100,7 @@ def test_document_filter_restricts_results(seed_index):
             "The list of documents to search is empty; name at least one (UN symbol, short name or "
             "id), or leave the list out to search every document.",
         ),
-        ("gender", 5, [" "], "A document name is blank; name each document by its UN symbol, short name or id."),
+        ("gender", 5, [" "], BLANK_NAME),
         (
             "gender",
             5,

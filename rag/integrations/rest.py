@@ -9,10 +9,12 @@ The library checks the parameters (rag/retrieval/query.py), as it does for MCP, 
 a bad one gets the same message through each; the OpenAPI description states the same rules, from the same
 constants. Every answer to a path under /api is JSON, errors too: {"error": {"status": 400, "message": "..."}}
   400  a request that cannot be answered as asked: no readable question, one over 2,000 characters, k not a
-       whole number from 1 to 50, a blank document name or label;
+       whole number from 1 to 50, a blank document name or label, a parameter the route does not take (a
+       misspelt "docs", ignored, would search every document), q or k given twice;
   404  a document, paragraph or route that is not there: any other path, however odd (%0A, %00, //, a
        trailing slash);
-  405  a method the route does not take (each takes GET and HEAD), with the Allow header saying so.
+  405  a method the route does not take (each takes GET and HEAD), with the Allow header saying so;
+  500  the server failing (logged), which no request should make it do.
 """
 
 import re
@@ -32,13 +34,18 @@ from rag.retrieval.index import Index
 from rag.retrieval.query import DEFAULT_K, MAX_K, MAX_QUESTION_CHARS, READABLE_PATTERN, number_or_text
 
 ALLOW = "GET, HEAD"  # every route only reads
-# A document name or a label: the library refuses a blank one. (\S: ECMA-262 and Python read it alike.)
-NAME = {"type": "string", "minLength": 1, "pattern": r"\S"}
+# A document name or a label: the library refuses a blank one (what str.strip() leaves empty). A character no
+# reading counts as a space: ECMA-262's \s adds U+FEFF to Python's, Python's adds \x1c-\x1f and \x85.
+NAME = {"type": "string", "minLength": 1, "pattern": r"[^\s\x1c-\x1f\x85\ufeff]"}
 ERRORS = {
     400: "The request cannot be answered as asked; the message says what to change",
     404: "No such document, paragraph or route; the message says what there is",
     405: f"The route takes only {ALLOW}; the Allow header says so",
 }
+Document = Annotated[str, Path(description="Its UN symbol (A/RES/79/277), short name or id", json_schema_extra=NAME)]
+Label = Annotated[
+    str, Path(description='Its label as printed or cited: "32", "48(a)", "PP3", "para. 32"', json_schema_extra=NAME)
+]
 
 
 def mounted_api(index: Index, path: str = "/api") -> Mount:
@@ -66,37 +73,24 @@ def rest_api(index: Index) -> FastAPI:
     )
     def search(request: Request) -> dict:
         """The paragraphs that best answer `q`, best first, and whether the documents answer it at all."""
-        # Read raw, so that the library checks them and says what is wrong as it does for every way in.
-        q, k, doc = (
-            request.query_params.get("q", ""),
-            request.query_params.get("k"),
-            request.query_params.getlist("doc"),
-        )
+        _check_parameters(request, once=("q", "k"), repeatable=("doc",))
+        params = request.query_params  # raw: the library checks them and says what is wrong, as for every way in
+        q, k, names = params.get("q", ""), params.get("k"), params.getlist("doc") or None
         k = DEFAULT_K if k is None else number_or_text(k)
-        return tools.search_passages(index, q, k, doc or None, base_url=_base_url(request))
+        return tools.search_passages(index, q, k, names, base_url=_base_url(request))
 
     @api.get("/documents", response_model=DocumentList, responses=_errors(405))
-    def documents() -> dict:
+    def documents(request: Request) -> dict:
         """Every indexed document, with the names it can be asked for by."""
+        _check_parameters(request)
         return tools.list_documents(index)
 
     @api.get(
         "/documents/{document:path}/paragraphs/{label}", response_model=PassageResult, responses=_errors(400, 404, 405)
     )
-    def paragraph(
-        request: Request,
-        document: Annotated[
-            str, Path(description="Its UN symbol (A/RES/79/277), short name or id", json_schema_extra=NAME)
-        ],
-        label: Annotated[
-            str,
-            Path(
-                description='The paragraph\'s label as printed or cited: "32", "48(a)", "PP3", "para. 32"',
-                json_schema_extra=NAME,
-            ),
-        ],
-    ) -> dict:
+    def paragraph(request: Request, document: Document, label: Label) -> dict:
         """One paragraph by its document (symbol such as A/RES/79/277, short name or id) and its own label."""
+        _check_parameters(request)
         return tools.get_paragraph(index, document, label, base_url=_base_url(request))
 
     _match_whole_paths(api)
@@ -104,6 +98,19 @@ def rest_api(index: Index) -> FastAPI:
     _add_error_handlers(api)
     api.openapi = lambda: _openapi(api)
     return api
+
+
+def _check_parameters(request: Request, once: tuple[str, ...] = (), repeatable: tuple[str, ...] = ()) -> None:
+    """QueryError for a query parameter the route does not take, or one it takes once given more often."""
+    names = [name for name, _ in request.query_params.multi_items()]
+    if unknown := [name for name in dict.fromkeys(names) if name not in (*once, *repeatable)]:
+        taken = [*once, *repeatable]
+        listed = f"{', '.join(taken[:-1])} and {taken[-1]}" if len(taken) > 1 else "".join(taken)
+        takes = f"takes only {listed}" if taken else "takes none"
+        said = ", ".join(repr(name) for name in unknown)
+        raise QueryError(f"Unknown parameter{'s' if len(unknown) > 1 else ''} {said}: this route {takes}.")
+    if twice := [name for name in once if names.count(name) > 1]:
+        raise QueryError(f"{twice[0]} is given {names.count(twice[0])} times; give it once.")
 
 
 def _search_parameters() -> list[dict]:
@@ -129,7 +136,7 @@ def _search_parameters() -> list[dict]:
             "name": "doc",
             "in": "query",
             "description": "Search only these documents, each by its symbol, short name or id (repeat doc for more)",
-            "schema": {"type": "array", "items": NAME},
+            "schema": {"type": "array", "items": {**NAME}},
             "style": "form",
             "explode": True,
         },
@@ -160,9 +167,11 @@ class _EveryPathBelow(Mount):
     answers in its own words."""
 
     def matches(self, scope: Scope) -> tuple[Match, Scope]:
+        if scope["type"] != "http":
+            return Match.NONE, {}
         root_path = scope.get("root_path", "")
         path = scope["path"].removeprefix(root_path)
-        if scope["type"] != "http" or not (path == self.path or path.startswith(self.path + "/")):
+        if not (path == self.path or path.startswith(self.path + "/")):
             return Match.NONE, {}
         return Match.FULL, {
             "app_root_path": scope.get("app_root_path", root_path),

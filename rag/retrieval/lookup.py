@@ -2,10 +2,17 @@
 "ECOSOC draft resolution"), a paragraph by its label as printed or as cited ("32", "para. 32", "48 (a)",
 "preambular para. 3", "¶3", "u4", "footnote 2")."""
 
+import re
+
 from rag.errors import NotFoundError
 from rag.ingest.folder import Document
 from rag.retrieval import citing, notices
+from rag.retrieval.query import check_document_name, check_label
 from rag.retrieval.references import MISSING_PREFIX, ReferenceResolver
+
+# Labels are compared without their spaces and dots ("20 quater", "para. 32"), which would read "3 2" or "3.2"
+# as para. 32: no label holds two numbers apart.
+NUMBERS_APART = re.compile(r"\d[\s.]+\d")
 
 
 def name_key(name: str) -> str:
@@ -40,8 +47,7 @@ class Lookup:
 
     def document(self, name: str) -> Document:
         """The document `name` names: its id, its symbol, its short name or one of its aliases."""
-        if not isinstance(name, str) or not name.strip():
-            raise NotFoundError("Name a document by its symbol (e.g. A/RES/79/277), short name or id.")
+        check_document_name(name)
         if name in self._documents:
             return self._documents[name]
         ids = self._by_name.get(name_key(name), set()) or self._by_name.get(name_key(name).removeprefix("the "), set())
@@ -58,8 +64,12 @@ class Lookup:
 
     def row(self, document: Document, label: str) -> int:
         """The row of the paragraph of `document` that `label` names."""
-        if not isinstance(label, str) or not label.strip():
-            raise NotFoundError("Name a paragraph by its number as printed, e.g. 32, 48(a) or PP3.")
+        check_label(label)
+        if NUMBERS_APART.search(label):
+            raise NotFoundError(
+                f"{document.cited_as} has no paragraph labelled {' '.join(label.split())!r}: a label is one number as "
+                "printed (e.g. 32, 48(a) or PP3), not numbers apart."
+            )
         row = self._resolver.lookup(document.id, label)
         if row is None:
             raise NotFoundError(notices.missing_paragraph(internal_label(label), [document], self._ranges))

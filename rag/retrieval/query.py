@@ -66,9 +66,31 @@ def check_document_names(names: list[str] | None) -> list[str] | None:
             "The list of documents to search is empty; name at least one (UN symbol, short name or id), or "
             "leave the list out to search every document."
         )
-    if not all(name.strip() for name in names):
-        raise QueryError("A document name is blank; name each document by its UN symbol, short name or id.")
+    for name in names:
+        check_document_name(name)
     return list(names)
+
+
+def check_document_name(name: str) -> None:
+    """QueryError for a document name that is not text or is blank (the same whether searched in or fetched from)."""
+    if not isinstance(name, str) or not name.strip():
+        raise QueryError(
+            f"The document name is {_blank_or_not_text(name)}; name a document by its UN symbol (e.g. "
+            "A/RES/79/277), short name or id."
+        )
+
+
+def check_label(label: str) -> None:
+    """QueryError for a paragraph label that is not text or is blank."""
+    if not isinstance(label, str) or not label.strip():
+        raise QueryError(
+            f"The paragraph's label is {_blank_or_not_text(label)}; name it by its number as printed, e.g. 32, "
+            "48(a) or PP3."
+        )
+
+
+def _blank_or_not_text(value) -> str:
+    return "blank" if isinstance(value, str) else f"not text ({type(value).__name__})"
 
 
 def readable(text: str) -> str:
