@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 import tempfile
+from importlib.metadata import version
 from pathlib import Path
 
 import anyio
@@ -15,6 +16,9 @@ from conftest import DRAFT_OUTCOME_RECORD, SEEDS
 from mcp import Client, ClientSession, StdioServerParameters, stdio_client
 from mcp.client.streamable_http import streamable_http_client
 
+from rag.errors import QueryError
+from rag.integrations import tools
+from rag.integrations.results import DocumentList, PassageResult, SearchResult
 from rag.store import files
 from ui.app import start_in_background
 
@@ -34,6 +38,27 @@ CALLS = {  # the unknown label comes before list_documents: the session must out
     "unknown": ("get_paragraph", {"document": "WSIS+10 outcome document", "label": "99"}),
     "documents": ("list_documents", {}),
 }
+K_REFUSED = "k, the number of passages, must be a whole number from 1 to 50 (got {})."
+EMPTY = "The question is empty; ask a question or give some words to search for."
+BAD_SEARCHES = {  # arguments the schema refuses, and what the library says of them through every way in
+    "k true": ({"question": QUESTION, "k": True}, K_REFUSED.format("True")),
+    "k text": ({"question": QUESTION, "k": "3"}, K_REFUSED.format("'3'")),
+    "k float": ({"question": QUESTION, "k": 2.0}, K_REFUSED.format("2.0")),
+    "k 0": ({"question": QUESTION, "k": 0}, K_REFUSED.format("0")),
+    "k 51": ({"question": QUESTION, "k": 51}, K_REFUSED.format("51")),
+    "bare string": (
+        {"question": QUESTION, "documents": "A/RES/70/125"},
+        "The documents to search must be a list of document names (UN symbol, short name or id), "
+        "e.g. [\"A/RES/70/125\"] (got 'A/RES/70/125').",
+    ),
+    "no documents": (
+        {"question": QUESTION, "documents": []},
+        "The list of documents to search is empty; name at least one (UN symbol, short name or id), or leave the "
+        "list out to search every document.",
+    ),
+    "empty question": ({"question": ""}, EMPTY),
+    "no question": ({"k": 3}, EMPTY),  # as REST reads an absent q
+}
 
 
 async def exchange(streams, faults: list) -> dict:
@@ -44,10 +69,11 @@ async def exchange(streams, faults: list) -> dict:
             faults.append(message)
 
     async with ClientSession(*streams, message_handler=on_message) as session:
-        await session.initialize()
-        results = {"tools": {tool.name: tool for tool in (await session.list_tools()).tools}}
+        results = {"server": (await session.initialize()).server_info}
+        results["tools"] = {tool.name: tool for tool in (await session.list_tools()).tools}
         for key, (name, arguments) in CALLS.items():
             results[key] = await session.call_tool(name, arguments)
+        results["bad"] = {key: await session.call_tool("search_passages", a) for key, (a, _) in BAD_SEARCHES.items()}
     return results
 
 
@@ -106,6 +132,11 @@ def test_tools_say_what_they_take(session):
     assert tools["search_passages"].input_schema["required"] == ["question"]
     k = properties["search_passages"]["k"]
     assert (k["type"], k["minimum"], k["maximum"], k["default"]) == ("integer", 1, 50, 5)
+    documents = properties["search_passages"]["documents"]["anyOf"]
+    assert documents == [
+        {"type": "array", "minItems": 1, "items": {"type": "string", "minLength": 1, "pattern": r"\S"}},
+        {"type": "null"},
+    ]
     assert sorted(properties["get_paragraph"]) == ["document", "label"]
     assert tools["get_paragraph"].input_schema["required"] == ["document", "label"]
     assert properties["list_documents"] == {}
@@ -113,6 +144,64 @@ def test_tools_say_what_they_take(session):
         assert len(tool.description) > 150 and "\n" not in tool.description
         assert tool.annotations.read_only_hint is True
         assert all(len(field["description"]) > 40 for field in tool.input_schema["properties"].values())
+    titles = {name: {p: field["title"] for p, field in fields.items()} for name, fields in properties.items()}
+    assert titles == {
+        "search_passages": {"question": "Question", "k": "Number of passages", "documents": "Documents"},
+        "get_paragraph": {"document": "Document", "label": "Paragraph label"},
+        "list_documents": {},
+    }
+
+
+def test_each_tool_describes_its_result_as_rest_does(session):
+    """The output schemas are those of REST's response models; the client checks each result against them."""
+    outputs = {name: tool.output_schema for name, tool in session["tools"].items()}
+    assert outputs == {
+        "search_passages": SearchResult.model_json_schema(),
+        "get_paragraph": PassageResult.model_json_schema(),
+        "list_documents": DocumentList.model_json_schema(),
+    }
+    assert outputs["search_passages"]["required"] == ["question", "answered", "notices", "passages"]
+    assert outputs["list_documents"]["required"] == ["documents"]
+    assert outputs["get_paragraph"]["required"] == [
+        "quote",
+        "plain_quote",
+        "citation",
+        "full_citation",
+        "document",
+        "document_name",
+        "document_title",
+        "label",
+        "place",
+        "section",
+        "kind",
+        "pages",
+        "url",
+        "score",
+        "similarity",
+        "weak",
+        "match",
+        "footnotes",
+        "same_language",
+    ]
+    assert outputs["search_passages"]["additionalProperties"] is False
+
+
+def test_the_server_says_its_version(session):
+    server = session["server"]
+    assert (server.name, server.title, server.version) == ("wsis-rag", "WSIS documents, quoted", version("wsis-rag"))
+
+
+@pytest.mark.parametrize("case", BAD_SEARCHES)
+def test_bad_arguments_get_the_library_message(session, seed_index, case):
+    """Each bad argument is refused with the library's own message, the one Python (and so REST and the Gradio
+    API) gives for it: the schema's rules, not pydantic's, and nothing coerced (true, "3", 2.0 are no k)."""
+    arguments, message = BAD_SEARCHES[case]
+    result = session["bad"][case]
+    assert (result.is_error, [block.text for block in result.content]) == (True, [message])
+    assert result.structured_content is None
+    with pytest.raises(QueryError) as raised:
+        tools.search_passages(seed_index, **{"question": "", **arguments})
+    assert str(raised.value) == message
 
 
 def test_search_returns_the_paragraphs_verbatim_and_cited(session, seed_index):
@@ -140,8 +229,7 @@ def test_get_paragraph(session, seed_index):
 def test_an_unknown_paragraph_is_a_tool_error_with_the_library_message(session):
     result = session["unknown"]
     assert result.is_error is True
-    assert [block.type for block in result.content] == ["text"]
-    assert result.content[0].text.endswith(UNKNOWN)
+    assert [(block.type, block.text) for block in result.content] == [("text", UNKNOWN)]
     assert "Traceback" not in result.content[0].text + session.get("stderr", "")
 
 
