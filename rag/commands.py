@@ -214,9 +214,8 @@ def serve(args) -> int:
 
 
 def serve_mcp(args) -> int:
-    from rag.integrations.mcp_stdio import (
-        run_stdio,  # an optional extra: a missing `mcp` is said before the index loads
-    )
+    # An optional extra: a missing `mcp` is said before the index loads.
+    from rag.integrations.mcp_stdio import run_stdio
 
     with contextlib.redirect_stdout(sys.stderr):  # stdout carries the protocol alone: any stray print goes aside
         index = Index.open(args.docs, args.index, progress=True, store=args.store)  # a bar on stderr's tty

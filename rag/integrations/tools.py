@@ -8,7 +8,7 @@ from rag.integrations.results import DocumentList, DocumentResult, PassageResult
 from rag.passage import Answer, Passage
 from rag.retrieval import notices
 from rag.retrieval.index import Index
-from rag.retrieval.query import DEFAULT_K, MAX_K, MAX_QUESTION_CHARS  # noqa: F401 (the contract's limits)
+from rag.retrieval.query import DEFAULT_K
 
 
 def search_passages(
