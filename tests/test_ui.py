@@ -9,7 +9,7 @@ from conftest import needs_chromium, write_docs
 
 from rag import Index, RagError
 from rag.integrations import tools
-from ui.app import start_in_background
+from ui.app import EMPTY_QUESTION, start_in_background
 
 pytestmark = [pytest.mark.slow, needs_chromium]
 ARTIFACTS = Path(__file__).parent / "artifacts"
@@ -340,6 +340,20 @@ def test_no_control_covers_the_quotes_and_examples_read_in_full(page, app_url, s
     assert page.evaluate("document.documentElement.scrollWidth") <= width
     examples.nth(1).click()
     assert page.input_value("#wsis-question textarea") == seed_index.example_questions()[1]
+
+
+def test_an_empty_question_gets_a_hint_once(page, app_url):
+    ask(page, app_url, "   ")
+    page.keyboard.press("Enter")  # again: the hint is not repeated
+    page.wait_for_timeout(500)
+    assert page.locator("#wsis-chat .wsis-answer").all_inner_texts() == [EMPTY_QUESTION]
+
+
+def test_markup_in_a_question_is_not_read_as_words(seed_index):
+    tagged = seed_index.answer("<p>What does the <b>outcome document</b> say about <em>gender</em>?</p>", 2)
+    plain = seed_index.answer("What does the outcome document say about gender?", 2)
+    assert (tagged.abstained, tagged.notices) == (False, ())
+    assert [p.citation for p in tagged.passages] == [p.citation for p in plain.passages]
 
 
 def test_an_over_long_question_is_refused_and_kept_to_be_shortened(page, app_url):

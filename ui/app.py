@@ -3,6 +3,7 @@
 Nothing here searches, ranks or writes citations: it renders what `rag` returns.
 """
 
+import html
 import logging
 import os
 import sys
@@ -31,6 +32,7 @@ log = logging.getLogger(__name__)
 
 HERE = Path(__file__).parent
 NO_DOCUMENTS = "Choose at least one document to search."
+EMPTY_QUESTION = "Type a question, or some words to find, then press Enter or Ask."
 MAX_CHECKBOXES = 12  # more documents than this are chosen in a searchable list, and none chosen means all
 # Copy, add and example buttons work through delegated listeners: the page's HTML carries no scripts or handlers.
 COPY_SCRIPT = """<script>
@@ -95,8 +97,10 @@ def build_app(index: Index) -> gr.Blocks:
 
     def respond(question, history, chosen, k, previous):
         question = readable(question or "")  # a lone surrogate from the browser would break the echo
-        if not question.strip():
-            return history, "", previous
+        if not question.strip():  # said once, not silently ignored
+            hint = {"role": "assistant", "content": notice_html(EMPTY_QUESTION)}
+            hinted = history and html.escape(EMPTY_QUESTION) in str(history[-1].get("content"))
+            return (history if hinted else [*history, hint]), "", previous
         notes = []
         searched = search_query(question, previous)
         if searched != question.strip():
@@ -136,7 +140,7 @@ def build_app(index: Index) -> gr.Blocks:
             with gr.Column(scale=3, min_width=320):
                 chat = gr.Chatbot(
                     show_label=False,
-                    height="62vh",
+                    height="78vh",  # the window's height, less the header and the question box
                     elem_id="wsis-chat",
                     autoscroll=False,  # COPY_SCRIPT (in the page head) scrolls to the start of each answer instead
                     buttons=[],
@@ -165,7 +169,7 @@ def build_app(index: Index) -> gr.Blocks:
                     chosen = gr.CheckboxGroup(
                         documents, value=[d for _, d in documents], label="Search in", elem_id="wsis-documents"
                     )
-                k = gr.Slider(1, 10, value=5, step=1, label="Passages per answer", elem_id="wsis-k")
+                k = gr.Slider(1, 10, value=5, step=1, label="Passages per answer (1 to 10)", elem_id="wsis-k")
                 compilation_panel(index)
                 if not listed:  # with more, each citation links to its document
                     gr.HTML('<p class="wsis-sources">' + _source_links(index) + "</p>")

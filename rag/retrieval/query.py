@@ -11,6 +11,7 @@ MAX_QUESTION_CHARS = 2000  # a long paragraph; far past the model's 256 word pie
 DEFAULT_K = 5
 MAX_K = 50  # passages one search returns at most: enough to read, bounded work per request
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # C0 and C1, but tab and line feed
+MARKUP = re.compile(r"</?[A-Za-z][^<>]{0,200}>|&(?:#\d{1,7}|#x[0-9A-Fa-f]{1,6}|[A-Za-z]{2,8});")
 BIDI_CONTROLS = re.compile(r"[\u202a-\u202e\u2066-\u2069]")  # embeddings, overrides, isolates
 # What a readable question holds somewhere, for schemas (ECMA-262 and Python read it alike): a character that is
 # neither space, nor control character, nor bidi control, nor U+FFFD (what a lone surrogate becomes).
@@ -91,6 +92,13 @@ def check_label(label: str) -> None:
 
 def _blank_or_not_text(value) -> str:
     return "blank" if isinstance(value, str) else f"not text ({type(value).__name__})"
+
+
+def without_markup(text: str) -> str:
+    """`text` with HTML or XML tags and entities as spaces: pasted from a web page, they are no words of the
+    question ("<em>gender</em>" asks about gender), and read as words they sank the answer or made it seem
+    another language."""
+    return " ".join(MARKUP.sub(" ", text).split()) if "<" in text or "&" in text else text
 
 
 def readable(text: str) -> str:

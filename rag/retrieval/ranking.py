@@ -13,6 +13,7 @@ from rag.retrieval.evidence import Evidence, gather
 from rag.retrieval.fusion import Settings, best_per_unit, reciprocal_rank_fusion, score_fusion, top
 from rag.retrieval.language import foreign_language
 from rag.retrieval.phrases import comparable, only_in_names, quoted_phrases
+from rag.retrieval.query import without_markup
 from rag.retrieval.references import Reference, ReferenceResolver
 from rag.retrieval.spelling import Speller
 from rag.store.dense import VectorSearch
@@ -60,6 +61,7 @@ class Ranker:
 
     def rank(self, query: str, k: int, docs: list[str] | None, settings: Settings) -> Ranking:
         depth = max(k, settings.candidates)
+        query = without_markup(query)
         allowed = np.isin(self._unit_doc, docs) if docs is not None else np.ones(len(self._unit_doc), bool)
         ranking = Ranking([], None, False, quoted_phrases(query) if settings.phrases else [])
         searched = query
