@@ -100,7 +100,7 @@ def test_quotes_are_verbatim_from_the_stored_text_and_carry_their_footnotes(mixe
 
 def test_example_questions_come_from_the_documents_loaded(mixed):
     examples = mixed.example_questions()
-    assert examples[0] == "What does A/RES/78/243 say about Information and communications technology strategy?"
+    assert examples[0] == "What does A/RES/78/243 say about information and communications technology strategy?"
     assert "What does paragraph 1 of A/RES/79/277 say?" in examples
     assert not any("wsis+10 outcome document" in q.lower() for q in examples)  # nothing about documents not loaded
 

@@ -178,3 +178,15 @@ def test_index_is_reusable_and_lists_documents(seed_index):
         "WSIS+10 outcome document",
     ]
     assert isinstance(seed_index, Index)
+
+
+def test_example_questions_read_as_a_person_asks(seed_index):
+    """Headings' capitals as the paragraphs write the words ("The road ahead" is "the road ahead", a shouted
+    "FIRST" is "first"), acronyms kept ("WSIS+20")."""
+    assert seed_index.example_questions() == [
+        "What does the President's Summary say about opening segment?",
+        "What does the ECOSOC draft resolution say about the road ahead?",
+        "What does the CSTD Informal Note 2024 say about annex 2: preliminary report on the first WSIS+20 "
+        "consultation process?",
+        "What does paragraph 1 of the ECOSOC draft resolution say?",
+    ]
