@@ -72,3 +72,41 @@ def test_the_source_viewer_meets_wcag_21_aa(browser, app_url, width):
     page.goto(f"{app_url}/source/no-such-document")
     assert violations(page) == []
     page.close()
+
+
+def tab_to(page, selector: str, limit: int = 60) -> int:
+    """Press Tab until the focus is on an element matching `selector`; how many presses it took."""
+    for presses in range(1, limit + 1):
+        page.keyboard.press("Tab")
+        if page.evaluate("s => !!document.activeElement && document.activeElement.matches(s)", selector):
+            return presses
+    raise AssertionError(f"{selector} is not reached with {limit} presses of Tab")
+
+
+def test_a_keyboard_alone_asks_copies_compiles_and_exports(browser, app_url, seed_index):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=app_url)
+    page = context.new_page()
+    page.goto(app_url)
+    page.wait_for_selector("#wsis-question textarea")
+    tab_to(page, "#wsis-question textarea")
+    page.keyboard.type("gender digital divide")
+    page.keyboard.press("Enter")
+    expect(page.locator("#wsis-chat .wsis-answer")).to_have_count(1, timeout=30_000)
+    expect(page.locator("#wsis-live")).to_have_text("Answer: 5 passages from 3 documents")  # said once
+
+    tab_to(page, ".wsis-copy")  # the first passage's Copy, its outline showing where the keyboard is
+    assert page.evaluate("getComputedStyle(document.activeElement).outlineStyle") != "none"
+    page.keyboard.press("Enter")
+    first = seed_index.answer("gender digital divide").passages[0]
+    expect(page.locator(".wsis-copy").first).to_have_text("Copied")
+    assert page.evaluate("navigator.clipboard.readText()") == first.quote_with_citation()
+
+    tab_to(page, ".wsis-add")
+    page.keyboard.press("Enter")
+    expect(page.locator("#wsis-compilation-items label")).to_have_count(1)
+    tab_to(page, "#wsis-export-docx")
+    with page.expect_download() as download:
+        page.keyboard.press("Enter")
+    assert download.value.suggested_filename.endswith(".docx")
+    context.close()

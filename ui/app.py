@@ -74,6 +74,10 @@ new MutationObserver(() => {
   const latest = answers[answers.length - 1];
   if (!latest || latest.dataset.seen) return;
   latest.dataset.seen = "1";
+  // Said once to a screen reader: how many passages came, or the notice (the chat itself is not live).
+  const summary = latest.querySelector(".wsis-count, .wsis-notice");
+  const live = document.getElementById("wsis-live");
+  if (live) live.textContent = "Answer: " + (summary ? summary.textContent : "passages below.");
   const questions = document.querySelectorAll("#wsis-chat .wsis-question");
   const target = questions[questions.length - 1] || latest;
   let box = target.parentElement;
@@ -134,7 +138,8 @@ def build_app(index: Index) -> gr.Blocks:
     with gr.Blocks(title="WSIS RAG", delete_cache=(3600, 86400)) as app:  # exported compilations kept a day
         gr.HTML(
             '<div class="wsis-header"><h1>WSIS documents, quoted</h1><p>Ask a question; the answer is the '
-            "documents' own paragraphs, each cited and linked to its place.</p></div>"
+            "documents' own paragraphs, each cited and linked to its place.</p>"
+            '<p id="wsis-live" class="wsis-visually-hidden" aria-live="polite"></p></div>'
         )
         with gr.Row(equal_height=False):
             with gr.Column(scale=3, min_width=320):
