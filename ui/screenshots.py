@@ -33,10 +33,18 @@ def main() -> None:
             page.goto(f"{url}/source/004_7b6cb249c0a88164#p-32")
             page.wait_for_timeout(500)
             page.screenshot(path=OUT / "source.png")
+            phone = browser.new_page(viewport={"width": 400, "height": 800})  # a phone's width
+            phone.goto(url)
+            phone.fill("#wsis-question textarea", QUESTION)
+            phone.keyboard.press("Enter")
+            phone.wait_for_selector(".wsis-passage")
+            phone.wait_for_timeout(1000)
+            phone.screenshot(path=OUT / "chat-400.png")
             browser.close()
     finally:
         stop()
-    print(f"Wrote {OUT / 'chat.png'}, {OUT / 'compilation.png'} and {OUT / 'source.png'}")
+    names = ("chat.png", "chat-400.png", "compilation.png", "source.png")
+    print("Wrote " + ", ".join(str(OUT / name) for name in names))
 
 
 if __name__ == "__main__":
