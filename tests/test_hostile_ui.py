@@ -176,7 +176,7 @@ VIEWER_TAGS = [*OWN_TAGS, *"main header section h1 h2 h3 h4 h5 h6".split()]
 VIEWER_ATTRIBUTES = [*OWN_ATTRIBUTES, "id"]
 FOREIGN = """([scopes, tags, attributes]) => {
   const found = [];
-  const safe = /^(\\/$|\\/source\\/|\\/original\\/|#|https?:\\/\\/)/i;
+  const safe = /^(\\/$|\\/source\\/|\\/original\\/|\\/api\\/openapi\\.json$|#|https?:\\/\\/)/i;  // the app's own
   for (const root of document.querySelectorAll(scopes)) {
     for (const element of [root, ...root.querySelectorAll("*")]) {
       const tag = element.tagName.toLowerCase();
