@@ -72,6 +72,16 @@ def cls_folder(reference_embedder, tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="module")
+def app_url(seed_index):
+    """The chat over the seed index on a free port, one server per test module that asks for it."""
+    from ui.app import start_in_background
+
+    url, stop = start_in_background(seed_index)
+    yield url
+    stop()
+
+
+@pytest.fixture(scope="module")
 def browser():
     """Debian's Chromium through Playwright, for the browser tests (each module skips it when it is missing)."""
     from playwright.sync_api import sync_playwright

@@ -7,19 +7,10 @@ from axe_playwright_python.sync_playwright import Axe
 from conftest import needs_chromium
 from playwright.sync_api import expect
 
-from ui.app import start_in_background
-
 pytestmark = [pytest.mark.slow, needs_chromium]
 WCAG_21_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
 WIDTHS = (1280, 400)
 OUTCOME = "004_7b6cb249c0a88164"
-
-
-@pytest.fixture(scope="module")
-def app_url(seed_index):
-    url, stop = start_in_background(seed_index)
-    yield url
-    stop()
 
 
 def violations(page) -> list[str]:

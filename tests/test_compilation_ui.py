@@ -10,18 +10,10 @@ from docx import Document
 from playwright.sync_api import expect
 
 from rag import compilation
-from ui.app import start_in_background
 
 pytestmark = [pytest.mark.slow, needs_chromium]
 ARTIFACTS = Path(__file__).parent / "artifacts"
 OUTCOME = "004_7b6cb249c0a88164"
-
-
-@pytest.fixture(scope="module")
-def app_url(seed_index):
-    url, stop = start_in_background(seed_index)
-    yield url
-    stop()
 
 
 def ask(page, question: str, answers: int) -> None:

@@ -21,13 +21,6 @@ HOSTILE = (
 
 
 @pytest.fixture(scope="module")
-def app_url(seed_index):
-    url, stop = start_in_background(seed_index)
-    yield url
-    stop()
-
-
-@pytest.fixture(scope="module")
 def hostile_url(tmp_path_factory, embedder):
     docs = write_docs(tmp_path_factory.mktemp("hostile"), {"hostile.md": HOSTILE})
     url, stop = start_in_background(Index.open(docs, docs.parent / "index", embedder=embedder))
