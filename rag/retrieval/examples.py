@@ -21,7 +21,7 @@ def example_questions(documents: list[Document], units: list[Unit], n: int = 4) 
     topical, numbered = [], []
     for document in sorted(documents, key=lambda d: d.id):
         doc_units = by_doc.get(document.id, [])
-        if topic := _main_subject(document, doc_units):
+        if len(topical) < n and (topic := _main_subject(document, doc_units)):  # no more than can be shown
             topical.append(f"What does {_name(document)} say about {_as_written(topic, doc_units)}?")
         if number := next((u.label for u in doc_units if u.kind == "paragraph" and u.label.isdigit()), None):
             numbered.append(f"What does paragraph {number} of {_name(document)} say?")
