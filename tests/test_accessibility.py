@@ -65,13 +65,21 @@ def test_the_source_viewer_meets_wcag_21_aa(browser, app_url, width):
     page.close()
 
 
-def tab_to(page, selector: str, limit: int = 60) -> int:
-    """Press Tab until the focus is on an element matching `selector`; how many presses it took."""
+def tab_to(page, selector: str, key: str = "Tab", limit: int = 80) -> int:
+    """Press Tab (or `key`) until the focus is on an element matching `selector`; how many presses it took."""
     for presses in range(1, limit + 1):
-        page.keyboard.press("Tab")
+        page.keyboard.press(key)
         if page.evaluate("s => !!document.activeElement && document.activeElement.matches(s)", selector):
             return presses
-    raise AssertionError(f"{selector} is not reached with {limit} presses of Tab")
+    raise AssertionError(f"{selector} is not reached with {limit} presses of {key}")
+
+
+def focus_shows(page) -> bool:
+    """The focused element draws an outline (style.css gives one to every control, Gradio's included)."""
+    style = page.evaluate(
+        "[getComputedStyle(document.activeElement).outlineStyle, getComputedStyle(document.activeElement).outlineWidth]"
+    )
+    return style[0] != "none" and style[1] != "0px"
 
 
 def test_a_keyboard_alone_asks_copies_compiles_and_exports(browser, app_url, seed_index):
@@ -80,24 +88,88 @@ def test_a_keyboard_alone_asks_copies_compiles_and_exports(browser, app_url, see
     page = context.new_page()
     page.goto(app_url)
     page.wait_for_selector("#wsis-question textarea")
-    tab_to(page, "#wsis-question textarea")
+    box = page.locator("#wsis-question textarea")
+    tab_to(page, ".wsis-example")  # an example question, taken into the box, the focus with it
+    assert focus_shows(page)
+    example = page.evaluate("document.activeElement.textContent")
+    page.keyboard.press("Enter")
+    expect(box).to_be_focused()
+    expect(box).to_have_value(example)
+    page.keyboard.press("Control+A")
     page.keyboard.type("gender digital divide")
+
+    tab_to(page, "#wsis-documents input[type=checkbox]")  # a filter, off and on again
+    assert focus_shows(page)
+    first_document = page.locator("#wsis-documents input[type=checkbox]").first
+    page.keyboard.press("Space")
+    expect(first_document).not_to_be_checked()
+    page.keyboard.press("Space")
+    expect(first_document).to_be_checked()
+    tab_to(page, "#wsis-k input[type=number]")  # the passages box says its limit where a number passes it
+    assert focus_shows(page)
+    page.keyboard.press("Control+A")
+    page.keyboard.type("50")
+    expect(page.locator("#wsis-k-hint")).to_have_text("At most 10 passages per answer: 10 will be shown.")
+    page.keyboard.press("Control+A")
+    page.keyboard.type("5")
+    expect(page.locator("#wsis-k-hint")).to_have_text("")
+
+    tab_to(page, "#wsis-question textarea", key="Shift+Tab")
     page.keyboard.press("Enter")
     expect(page.locator("#wsis-chat .wsis-answer")).to_have_count(1, timeout=30_000)
     expect(page.locator("#wsis-live")).to_have_text("Answer: 5 passages from 3 documents")  # said once
+    passages = seed_index.answer("gender digital divide").passages
 
     tab_to(page, ".wsis-copy")  # the first passage's Copy, its outline showing where the keyboard is
-    assert page.evaluate("getComputedStyle(document.activeElement).outlineStyle") != "none"
+    assert focus_shows(page)
     page.keyboard.press("Enter")
-    first = seed_index.answer("gender digital divide").passages[0]
     expect(page.locator(".wsis-copy").first).to_have_text("Copied")
-    assert page.evaluate("navigator.clipboard.readText()") == first.quote_with_citation()
-
-    tab_to(page, ".wsis-add")
+    assert page.evaluate("navigator.clipboard.readText()") == passages[0].quote_with_citation()
+    tab_to(page, ".wsis-copy-full")
     page.keyboard.press("Enter")
-    expect(page.locator("#wsis-compilation-items label")).to_have_count(1)
+    expect(page.locator(".wsis-copy-full").first).to_have_text("Copied")
+    assert page.evaluate("navigator.clipboard.readText()") == passages[0].quote_with_citation("full")
+
+    for _ in passages[:2]:  # the first two passages into the compilation
+        tab_to(page, ".wsis-add")
+        assert focus_shows(page)
+        page.keyboard.press("Enter")
+    items = page.locator("#wsis-compilation-items label")
+    expect(items).to_have_count(2)
+    expect(items.first).to_contain_text(passages[0].citation)
+    tab_to(page, "#wsis-compilation-items input[type=radio]")  # the first chosen, moved down, then removed
+    assert focus_shows(page)
+    page.keyboard.press("Space")
+    expect(page.locator("#wsis-compilation-items input[type=radio]").first).to_be_checked()
+    tab_to(page, "#wsis-compilation-down")
+    assert focus_shows(page)
+    page.keyboard.press("Enter")
+    expect(items.first).to_contain_text(passages[1].citation)
+    tab_to(page, "#wsis-compilation-remove")
+    assert focus_shows(page)
+    page.keyboard.press("Enter")
+    expect(items).to_have_count(1)
+    expect(items.first).to_contain_text(passages[1].citation)
+
     tab_to(page, "#wsis-export-docx")
+    assert focus_shows(page)
     with page.expect_download() as download:
         page.keyboard.press("Enter")
     assert download.value.suggested_filename.endswith(".docx")
     context.close()
+
+
+def test_on_a_phone_the_compilation_comes_under_the_question_once_it_holds_a_paragraph(browser, app_url):
+    page = browser.new_page(viewport={"width": 400, "height": 800})
+    page.goto(app_url)
+    page.wait_for_selector("#wsis-question textarea")
+
+    def top(selector: str) -> float:
+        return page.locator(selector).first.bounding_box()["y"]
+
+    assert top("#wsis-documents") < top("#wsis-examples") < top("#wsis-compilation")  # empty: last
+    ask(page, "gender digital divide")
+    page.locator(".wsis-add").first.click()
+    expect(page.locator("#wsis-compilation-items label")).to_have_count(1)
+    assert top("#wsis-question") < top("#wsis-compilation") < top("#wsis-documents") < top("#wsis-examples")
+    page.close()

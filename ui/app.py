@@ -67,6 +67,17 @@ document.addEventListener("click", async (event) => {
   button.textContent = "Copied";
   setTimeout(() => { button.textContent = label; }, 1500);
 });
+// The passages box takes 1 to 10: a number outside is said to be changed, not changed silently.
+document.addEventListener("input", (event) => {
+  const box = event.target.closest("#wsis-k input");
+  const hint = document.getElementById("wsis-k-hint");
+  if (!box || !hint) return;
+  if (box.type === "range") { hint.textContent = ""; return; }  // the slider cannot leave its bounds
+  const [value, low, high] = [box.value, box.min, box.max].map(Number);
+  const limit = value > high ? `At most ${high}` : value < low ? `At least ${low}` : "";
+  const shown = value > high ? high : low;
+  hint.textContent = box.value !== "" && limit ? `${limit} passages per answer: ${shown} will be shown.` : "";
+});
 // A new answer is read from its first quote, not its last: scroll the chat (not the page) so that the
 // question that asked for it sits at the top.
 new MutationObserver(() => {
@@ -87,6 +98,7 @@ new MutationObserver(() => {
   if (box) box.scrollTop += target.getBoundingClientRect().top - box.getBoundingClientRect().top - 12;
 }).observe(document.documentElement, { childList: true, subtree: true });
 </script>"""
+K_HINT = '<p id="wsis-k-hint" class="wsis-note" aria-live="polite"></p>'  # filled by COPY_SCRIPT
 # The product's own API description, in place of Gradio's "Use via API" page.
 API_LINK = (
     '<p class="wsis-sources">For programs: <a href="/api/openapi.json" target="_blank">the REST API</a> (OpenAPI)</p>'
@@ -141,8 +153,8 @@ def build_app(index: Index) -> gr.Blocks:
             "documents' own paragraphs, each cited and linked to its place.</p>"
             '<p id="wsis-live" class="wsis-visually-hidden" aria-live="polite"></p></div>'
         )
-        with gr.Row(equal_height=False):
-            with gr.Column(scale=3, min_width=320):
+        with gr.Row(equal_height=False, elem_id="wsis-layout"):
+            with gr.Column(scale=3, min_width=320, elem_id="wsis-main"):
                 chat = gr.Chatbot(
                     show_label=False,
                     height="78vh",  # the window's height, less the header and the question box
@@ -159,8 +171,9 @@ def build_app(index: Index) -> gr.Blocks:
                     submit_btn="Ask",
                     elem_id="wsis-question",
                 )
-                gr.HTML(examples_html(index.example_questions()))  # plain buttons: each example reads in full
-            with gr.Column(scale=1, min_width=240):
+                # plain buttons: each example reads in full
+                gr.HTML(examples_html(index.example_questions()), elem_id="wsis-examples-block")
+            with gr.Column(scale=1, min_width=240, elem_id="wsis-side"):
                 if listed:  # a thousand check boxes are no filter: a list searched by symbol or title
                     chosen = gr.Dropdown(
                         documents,
@@ -175,10 +188,11 @@ def build_app(index: Index) -> gr.Blocks:
                         documents, value=[d for _, d in documents], label="Search in", elem_id="wsis-documents"
                     )
                 k = gr.Slider(1, 10, value=5, step=1, label="Passages per answer (1 to 10)", elem_id="wsis-k")
+                gr.HTML(K_HINT, elem_id="wsis-k-hint-block")
                 compilation_panel(index)
                 if not listed:  # with more, each citation links to its document
-                    gr.HTML('<p class="wsis-sources">' + _source_links(index) + "</p>")
-                gr.HTML(API_LINK)
+                    gr.HTML('<p class="wsis-sources">' + _source_links(index) + "</p>", elem_classes="wsis-links")
+                gr.HTML(API_LINK, elem_classes="wsis-links")
         previous = gr.State(None)
         question.submit(
             respond, [question, chat, chosen, k, previous], [chat, question, previous], api_visibility="private"
