@@ -77,6 +77,27 @@ def _parser() -> argparse.ArgumentParser:
     _add_model(ask)
     ask.set_defaults(run=commands.ask)
 
+    check = subcommands.add_parser("check", help="check a draft against agreed language, paragraph by paragraph")
+    check.add_argument("draft", type=Path, help="the draft: a .docx, .pdf, .txt, .md or .html file, or - for stdin")
+    check.add_argument(
+        "--doc",
+        action="append",
+        metavar="NAME",
+        help="check against this document only: symbol, name or id (repeatable)",
+    )
+    check.add_argument(
+        "--format",
+        choices=["text", "json", "md", "docx"],
+        default="text",
+        help="text (default); json for scripts; md or docx: a report with redlines (docx: Word's tracked changes)",
+    )
+    check.add_argument(
+        "-o", "--output", type=Path, default=None, metavar="FILE", help="write to FILE instead of printing"
+    )
+    _add_folders(check)
+    _add_model(check)
+    check.set_defaults(run=commands.check)
+
     evaluate = subcommands.add_parser("eval", help="measure retrieval quality on the reference questions")
     evaluate.add_argument("--split", choices=["dev", "test", "all"], default="test")
     evaluate.add_argument(

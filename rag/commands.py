@@ -277,6 +277,34 @@ def bench(args) -> int:
     return 0
 
 
+def check(args) -> int:
+    """`rag check DRAFT`: each paragraph of the draft against agreed language, as text, JSON, .md or .docx."""
+    from rag.precedents.check import check_draft
+    from rag.precedents.draft import draft_from_file, draft_from_text
+
+    if str(args.draft) == "-":
+        draft = draft_from_text(sys.stdin.read(), name="standard input")
+    else:
+        draft = draft_from_file(args.draft)
+    index = Index.open(args.docs, args.index, progress=True, store=args.store, model=args.model)
+    result = check_draft(index, draft, documents=args.doc)
+    if args.format == "json":
+        from rag.integrations.tools import check_result
+
+        return _emit(json.dumps(check_result(result), indent=2, ensure_ascii=False) + "\n", args)
+    if args.format == "text":
+        from rag.precedents.terminal import to_text
+
+        return _emit(to_text(result), args)
+    from rag.precedents import export
+
+    if args.format == "md":
+        return _emit(export.to_markdown(result), args)
+    if args.output is None and sys.stdout.isatty():
+        raise QueryError("A .docx is a file, not text for a terminal: add --output FILE.docx (or redirect stdout).")
+    return _emit(export.to_docx(result), args)
+
+
 def format_passages(passages: list[Passage]) -> str:
     width = min(100, shutil.get_terminal_size((100, 20)).columns) - 4
     blocks = []

@@ -69,3 +69,68 @@ class ErrorDetail(Result):
 
 class ErrorResult(Result):
     error: ErrorDetail
+
+
+class Difference(Result):
+    op: str = Field(description='"insert" (the draft adds), "delete" (the draft drops), "replace" or "equal"')
+    draft: str = Field(description="The draft's words in this step (empty for a delete)")
+    precedent: str = Field(description="The precedent's words in this step (empty for an insert)")
+
+
+class PrecedentResult(Result):
+    citation: str = Field(description='Short citation of the precedent: "A/RES/80/215, para. 7, p. 7"')
+    full_citation: str = Field(description="Title, symbol, date and paragraph")
+    document: str = Field(description="The document's id in this index")
+    document_name: str = Field(description="How citations name the document: its symbol or short name")
+    label: str = Field(description="The precedent paragraph's own label")
+    quote: str = Field(description="The precedent paragraph, verbatim from the index")
+    url: str = Field(description="The precedent in the source viewer")
+    date: str = Field(description="Its document's date as printed: adoption, else issue (ISO); empty where none")
+    adopted: bool = Field(description="An adopted text (it prints its adoption), not a draft or a report")
+    document_kind: str = Field(description='As the document prints it: "resolution", "draft resolution" ...')
+    similarity: float = Field(description="Shared words over the words of both, 0-1 (1 for the same wording)")
+    merged_with: list[PassageResult] = Field(
+        description="The next paragraphs of the same document, when the draft paragraph joins them into one"
+    )
+    differences: list[Difference] = Field(description="What changed from the precedent to the draft, in order")
+    redline: list[Difference] = Field(description="The whole comparison, in order: unchanged steps included")
+
+
+class SourceResult(Result):
+    citation: str = Field(description="Short citation of the paragraph that holds the stretch's wording")
+    document: str = Field(description="The document's id in this index")
+    document_name: str = Field(description="How citations name the document")
+    label: str = Field(description="The paragraph's own label")
+    url: str = Field(description="The paragraph in the source viewer")
+
+
+class StretchResult(Result):
+    text: str = Field(description="A stretch of the draft paragraph, as the draft prints it")
+    start: int = Field(description="Where it starts in the paragraph's text (characters)")
+    end: int = Field(description="Where it ends")
+    source: SourceResult | None = Field(description="The paragraph that holds its wording; null for new wording")
+
+
+class CheckedParagraphResult(Result):
+    label: str = Field(description='As the draft numbers it: "PP3", "5", "5(a)"')
+    text: str = Field(description="The draft paragraph (whitespace collapsed)")
+    verdict: str = Field(description='"verbatim", "with changes", "partly agreed" or "new"')
+    verdict_text: str = Field(description='The verdict as said to a reader: "Agreed language with changes"')
+    note: str = Field(description='A split or merged paragraph: "Split: … is also the precedent of draft para. 6."')
+    precedents: list[PrecedentResult] = Field(description="Best first: of the same language, adopted and recent first")
+    stretches: list[StretchResult] = Field(description="The whole paragraph in order: each stretch with its source")
+
+
+class DraftResult(Result):
+    name: str = Field(description='The file name, or "pasted text"')
+    symbol: str = Field(description="The symbol the draft prints, empty where none")
+    title: str = Field(description="Its title, as printed")
+    paragraphs: int = Field(description="Paragraphs and list items checked")
+
+
+class CheckResult(Result):
+    draft: DraftResult
+    checked_against: int = Field(description="Documents the draft was checked against")
+    excluded: list[str] = Field(description="Documents left out because they are the draft itself")
+    counts: dict[str, int] = Field(description="Paragraphs per verdict")
+    paragraphs: list[CheckedParagraphResult] = Field(description="The draft's paragraphs, in order")

@@ -119,7 +119,7 @@ def _check_paragraph(index: Index, unit: Unit, excluded: frozenset[int]) -> Chec
     ):
         precedents = (joined, *precedents)
     stretches = _stretches(index, unit, precedents, compared)
-    note = ""
+    note = _newer_wording(precedents)
     if precedents and precedents[0].merged:
         best = precedents[0]
         note = f"Merged: joins {best.passage.citation} and {', '.join(p.citation for p in best.merged)}."
@@ -176,15 +176,29 @@ def _precedent(index: Index, row: int, comparison: Comparison) -> Precedent:
 
 
 def _ranked(precedents: list[Precedent]) -> tuple[Precedent, ...]:
-    """Best first; of those holding the same language as the best (within SAME_LANGUAGE), an adopted text
-    first, then the most recent."""
+    """Those with the draft paragraph's very wording first, else those within SAME_LANGUAGE of the best; of
+    these, an adopted text first, then the most recent. Then the others, most similar first."""
     by_similarity = sorted(precedents, key=lambda p: -p.similarity)
     if not by_similarity:
         return ()
     top = by_similarity[0].similarity
-    same = [p for p in by_similarity if p.similarity >= top - SAME_LANGUAGE]
-    same.sort(key=lambda p: (not p.adopted, _descending(p.date), -p.similarity))
-    return tuple(same + by_similarity[len(same) :])
+    head = [p for p in by_similarity if p.comparison.identical] or [
+        p for p in by_similarity if p.similarity >= top - SAME_LANGUAGE
+    ]
+    head.sort(key=lambda p: (not p.adopted, _descending(p.date), -p.similarity))
+    return tuple(head + [p for p in by_similarity if p not in head])
+
+
+def _newer_wording(precedents: tuple[Precedent, ...]) -> str:
+    """A note when the wording repeated verbatim was since changed by a more recent adopted text."""
+    if not precedents or not precedents[0].comparison.identical:
+        return ""
+    best = precedents[0]
+    newer = [p for p in precedents[1:] if p.adopted and p.date > best.date and not p.comparison.identical]
+    if not newer:
+        return ""
+    latest = max(newer, key=lambda p: p.date)
+    return f"Worded differently since: {latest.passage.citation} ({latest.date})."
 
 
 def _descending(date: str) -> tuple[int, ...]:
@@ -199,8 +213,8 @@ def _verdict(precedents: tuple[Precedent, ...], stretches: tuple[Stretch, ...], 
 
 
 def _stretches(index: Index, unit: Unit, precedents, compared) -> tuple[Stretch, ...]:
-    """The paragraph cut into stretches held by a precedent (the longest shared runs first, the best
-    precedent's before others of the same length) and new ones."""
+    """The paragraph cut into stretches held by a precedent and new ones: what the best precedent holds is
+    credited to it, the rest to the paragraph sharing the longest run of it (at least MIN_PHRASE words)."""
     order = {p.passage.doc_id + "\0" + p.passage.label: rank for rank, p in enumerate(precedents)}
     runs = []
     for row, comparison in compared:
@@ -208,7 +222,7 @@ def _stretches(index: Index, unit: Unit, precedents, compared) -> tuple[Stretch,
         rank = order.get(other.doc_id + "\0" + other.label, len(order))
         runs += [(run, rank, row) for run in comparison.runs if run.words >= MIN_PHRASE]
     owner = [None] * len(unit.text)
-    for run, _rank, row in sorted(runs, key=lambda r: (-r[0].words, r[1])):
+    for run, _rank, row in sorted(runs, key=lambda r: (r[1] > 0, -r[0].words, r[1])):
         for i in range(run.draft_start, run.draft_end):
             if owner[i] is None:
                 owner[i] = row
@@ -225,13 +239,37 @@ def _cut(index: Index, text: str, owner: list, marks: tuple[tuple[int, int], ...
         if owner[i] is None and (not text[i].isalnum() or i in in_mark):
             owner[i] = owner[i - 1]
     owner[:begin] = [owner[begin] if begin < len(text) else None] * begin
-    stretches, start = [], 0
-    for i in range(1, len(text) + 1):
-        if i == len(text) or owner[i] != owner[start]:
+    cuts = [i for i in range(1, len(text)) if owner[i] != owner[i - 1]]
+    pieces = [(start, end) for start, end in zip([0, *cuts], [*cuts, len(text)], strict=True)]
+    stretches = []
+    for start, end in pieces:
+        if stretches and not any(c.isalnum() for c in text[start:end]):  # a lone comma joins the words before it
+            last = stretches.pop()
+            start, row = last.start, last.row
+        else:
             row = owner[start]
-            stretches.append(Stretch(start, i, text[start:i], None if row is None else index.passage_at(row)))
-            start = i
-    return tuple(stretches)
+        stretches.append(_Cut(start, end, row))
+    return tuple(
+        Stretch(c.start, c.end, text[c.start : c.end], None if c.row is None else index.passage_at(c.row))
+        for c in _joined(stretches)
+    )
+
+
+@dataclass(frozen=True)
+class _Cut:
+    start: int
+    end: int
+    row: int | None
+
+
+def _joined(cuts: list[_Cut]) -> list[_Cut]:
+    """Neighbouring cuts of one owner (after a lone comma joined the one before it) as one."""
+    joined = []
+    for cut in cuts:
+        if joined and joined[-1].row == cut.row:
+            cut = _Cut(joined.pop().start, cut.end, cut.row)
+        joined.append(cut)
+    return joined
 
 
 def _split_notes(checked: list[CheckedParagraph]) -> list[CheckedParagraph]:
