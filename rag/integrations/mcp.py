@@ -1,5 +1,6 @@
 """The documents as tools for AI assistants, over the Model Context Protocol: search the paragraphs that answer a
-question, fetch one paragraph by its number, list the documents. Quotes and citations only, as everywhere.
+question, fetch one paragraph by its number, list the documents, check a draft against agreed language. Quotes
+and citations only, as everywhere.
 
 Built on the official `mcp` SDK rather than Gradio's built-in MCP: one set of tool definitions serves both
 stdio (`rag mcp`, started by a desktop assistant: mcp_stdio.py) and streamable HTTP at /mcp inside the chat's
@@ -20,7 +21,8 @@ from pydantic import Field
 
 from rag.errors import RagError
 from rag.integrations import tools
-from rag.integrations.results import DocumentList, PassageResult, SearchResult
+from rag.integrations.results import CheckResult, DocumentList, PassageResult, SearchResult
+from rag.precedents.draft import MAX_DRAFT_CHARS
 from rag.retrieval.index import Index
 from rag.retrieval.query import DEFAULT_K, MAX_K, MAX_QUESTION_CHARS, READABLE_PATTERN
 
@@ -80,6 +82,18 @@ Documents = Annotated[
         "id as list_documents gives them. Omit to search all of them.",
     ),
 ]
+DraftText = Annotated[
+    str,
+    Field(
+        title="Draft",
+        min_length=1,
+        max_length=MAX_DRAFT_CHARS,
+        pattern=READABLE_PATTERN,
+        description="The draft's text, as pasted from a resolution: its paragraphs separated by line breaks, "
+        "numbered as the draft numbers them ('5.', '(a)'); preambular paragraphs unnumbered. At most "
+        f"{MAX_DRAFT_CHARS:,} characters.",
+    ),
+]
 DocumentName = Annotated[
     Name,
     Field(
@@ -126,6 +140,17 @@ def build_server(index: Index, *, base_url: str = "") -> MCPServer:
         the other tools take as a document."""
         return _run(tools.list_documents, index)
 
+    def check_draft(
+        ctx: Context, text: DraftText, documents: Documents = None
+    ) -> Annotated[CallToolResult, CheckResult]:
+        """Check a draft resolution against agreed language, paragraph by paragraph. For each draft paragraph
+        (its `label` as the draft numbers it): a `verdict` ('verbatim', 'with changes', 'partly agreed', 'new'),
+        its `precedents` in the documents, best first (an adopted text and the most recent first among those
+        with the same language), each with its verbatim `quote`, `citation`, `date`, whether it is `adopted`, and
+        the `differences` from it to the draft ('insert': the draft adds, 'delete': it drops, 'replace'); and
+        `stretches`: which parts of the paragraph have a precedent (`source`) and which are new (null)."""
+        return _run(tools.check_text, index, text, documents, base_url=_base(ctx, base_url))
+
     return MCPServer(
         "wsis-rag",
         title="WSIS documents, quoted",
@@ -136,6 +161,7 @@ def build_server(index: Index, *, base_url: str = "") -> MCPServer:
             _tool(search_passages, "Search the WSIS documents"),
             _tool(get_paragraph, "Get a paragraph"),
             _tool(list_documents, "List the documents"),
+            _tool(check_draft, "Check a draft against agreed language"),
         ],
     )
 

@@ -3,6 +3,7 @@
 GET /api/search?q=…&k=…&doc=…                     the passages that answer q (doc repeatable: symbol, name or id)
 GET /api/documents                                 the indexed documents
 GET /api/documents/{document}/paragraphs/{label}   one paragraph ("A/RES/79/277", "5")
+POST /api/check  {"text": "...", "documents": [...]}  a draft checked against agreed language, paragraph by paragraph
 GET /api/openapi.json                              this description, as OpenAPI
 
 The library checks the parameters (rag/retrieval/query.py), as it does for MCP, the Gradio API and Python, so
@@ -13,34 +14,40 @@ constants. Every answer to a path under /api is JSON, errors too: {"error": {"st
        misspelt "docs", ignored, would search every document), q or k given twice;
   404  a document, paragraph or route that is not there: any other path, however odd (%0A, %00, //, a
        trailing slash);
-  405  a method the route does not take (each takes GET and HEAD), with the Allow header saying so;
+  405  a method the route does not take (/check takes POST, the others GET and HEAD), the Allow header saying so;
+  413  a body over MAX_BODY_BYTES;
   500  the server failing (logged), which no request should make it do.
 """
 
+import json
 import re
 from typing import Annotated
 
 from fastapi import FastAPI, Path, Request
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.routing import Match, Mount
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from rag.errors import NotFoundError, QueryError
 from rag.integrations import tools
-from rag.integrations.results import DocumentList, ErrorResult, PassageResult, SearchResult
+from rag.integrations.results import CheckResult, DocumentList, ErrorResult, PassageResult, SearchResult
+from rag.precedents.draft import MAX_DRAFT_CHARS
 from rag.retrieval.index import Index
 from rag.retrieval.query import DEFAULT_K, MAX_K, MAX_QUESTION_CHARS, READABLE_PATTERN, number_or_text
 
-ALLOW = "GET, HEAD"  # every route only reads
+ALLOW = "GET, HEAD"  # the routes that read; /check takes a draft by POST
+MAX_BODY_BYTES = 4 * MAX_DRAFT_CHARS + 65_536  # a draft of the most characters a check takes, in UTF-8, and names
 # A document name or a label: the library refuses a blank one (what str.strip() leaves empty). A character no
 # reading counts as a space: ECMA-262's \s adds U+FEFF to Python's, Python's adds \x1c-\x1f and \x85.
 NAME = {"type": "string", "minLength": 1, "pattern": r"[^\s\x1c-\x1f\x85\ufeff]"}
 ERRORS = {
     400: "The request cannot be answered as asked; the message says what to change",
     404: "No such document, paragraph or route; the message says what there is",
-    405: f"The route takes only {ALLOW}; the Allow header says so",
+    405: "The route does not take this method; the Allow header says which it takes",
+    413: "The body is too large",
 }
 Document = Annotated[str, Path(description="Its UN symbol (A/RES/79/277), short name or id", json_schema_extra=NAME)]
 Label = Annotated[
@@ -93,6 +100,20 @@ def rest_api(index: Index) -> FastAPI:
         _check_parameters(request)
         return tools.get_paragraph(index, document, label, base_url=_base_url(request))
 
+    @api.post(
+        "/check",
+        response_model=CheckResult,
+        responses=_errors(400, 404, 405, 413),
+        openapi_extra={"requestBody": _check_body()},
+    )
+    async def check(request: Request) -> dict:
+        """Each paragraph of a draft checked against agreed language: its precedents in the documents, best
+        first, what changed from the best one, and a verdict ("verbatim", "with changes", "partly agreed", "new")."""
+        _check_parameters(request)
+        body = await _json_body(request)
+        text, names = body.get("text", ""), body.get("documents")
+        return await run_in_threadpool(tools.check_text, index, text, names, base_url=_base_url(request))
+
     _match_whole_paths(api)
     api.add_middleware(_HeadAsGet)
     _add_error_handlers(api)
@@ -111,6 +132,52 @@ def _check_parameters(request: Request, once: tuple[str, ...] = (), repeatable: 
         raise QueryError(f"Unknown parameter{'s' if len(unknown) > 1 else ''} {said}: this route {takes}.")
     if twice := [name for name in once if names.count(name) > 1]:
         raise QueryError(f"{twice[0]} is given {names.count(twice[0])} times; give it once.")
+
+
+async def _json_body(request: Request) -> dict:
+    """The body as a JSON object holding only "text" and "documents"; a QueryError says what is wrong with it,
+    and a body over MAX_BODY_BYTES is refused before it is read whole."""
+    received = bytearray()
+    async for chunk in request.stream():
+        received += chunk
+        if len(received) > MAX_BODY_BYTES:
+            raise HTTPException(
+                413, f"The body is over {MAX_BODY_BYTES:,} bytes; a draft holds at most {MAX_DRAFT_CHARS:,} characters."
+            )
+    try:
+        body = json.loads(received)
+    except ValueError:
+        raise QueryError('The body must be JSON: {"text": "the draft", "documents": ["A/RES/79/277"]}.') from None
+    if not isinstance(body, dict):
+        raise QueryError('The body must be a JSON object: {"text": "the draft"}.')
+    if unknown := [name for name in body if name not in ("text", "documents")]:
+        raise QueryError(f"Unknown field {unknown[0]!r}: the body takes only text and documents.")
+    return body
+
+
+def _check_body() -> dict:
+    """The check's body, described as the library checks it."""
+    text = {
+        "type": "string",
+        "minLength": 1,
+        "maxLength": MAX_DRAFT_CHARS,
+        "pattern": READABLE_PATTERN,
+        "description": f"The draft's text, its paragraphs as the draft numbers them; at most {MAX_DRAFT_CHARS:,} "
+        "characters",
+    }
+    documents = {
+        "type": "array",
+        "minItems": 1,
+        "items": {**NAME},
+        "description": "Check against these documents only, each by its symbol, short name or id",
+    }
+    schema = {
+        "type": "object",
+        "properties": {"text": text, "documents": documents},
+        "required": ["text"],
+        "additionalProperties": False,
+    }
+    return {"required": True, "content": {"application/json": {"schema": schema}}}
 
 
 def _search_parameters() -> list[dict]:
@@ -222,23 +289,27 @@ def _add_error_handlers(api: FastAPI) -> None:
 
     @api.exception_handler(HTTPException)
     def http_error(request: Request, error: HTTPException) -> JSONResponse:
-        headers = {**(error.headers or {}), "Allow": ALLOW} if error.status_code == 405 else error.headers
-        return _error(error.status_code, _http_message(request, error), headers)
+        headers = error.headers
+        if error.status_code == 405:  # Starlette names the route's methods; a GET route takes HEAD too
+            allowed = (error.headers or {}).get("Allow", ALLOW)
+            headers = {**(error.headers or {}), "Allow": ALLOW if "GET" in allowed else allowed}
+        return _error(error.status_code, _http_message(request, error, headers), headers)
 
     @api.exception_handler(Exception)
     def server_error(request: Request, error: Exception) -> JSONResponse:  # still raised after: the server logs it
         return _error(500, "The server failed to answer; the error is logged. Try again, or report the request.")
 
 
-def _http_message(request: Request, error: HTTPException) -> str:
+def _http_message(request: Request, error: HTTPException, headers: dict | None) -> str:
     root = request.scope.get("root_path", "")
     if error.status_code == 404:
         return (
-            f"No such API route. The routes: GET {root}/search?q=..., GET {root}/documents and GET "
-            f"{root}/documents/{{document}}/paragraphs/{{label}}, described at {root}/openapi.json."
+            f"No such API route. The routes: GET {root}/search?q=..., GET {root}/documents, GET "
+            f"{root}/documents/{{document}}/paragraphs/{{label}} and POST {root}/check, described at "
+            f"{root}/openapi.json."
         )
     if error.status_code == 405:
-        return f"This route does not take {request.method}; it takes {ALLOW}."
+        return f"This route does not take {request.method}; it takes {(headers or {}).get('Allow', ALLOW)}."
     return str(error.detail)
 
 

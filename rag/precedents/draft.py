@@ -27,7 +27,9 @@ class Draft:
 
 def draft_from_text(text: str, name: str = "pasted text") -> Draft:
     """A draft from its text. QueryError when it is empty, too long or has no paragraph."""
-    if not isinstance(text, str) or not text.strip():
+    if not isinstance(text, str):
+        raise QueryError(f"The draft must be text, not {type(text).__name__}.")
+    if not text.strip():
         raise QueryError("The draft is empty: paste its text or choose a file.")
     if len(text) > MAX_DRAFT_CHARS:
         raise QueryError(
