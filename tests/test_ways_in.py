@@ -1,7 +1,9 @@
-"""The same bad input gets the same message through every way in: Python, `rag ask`, the chat's Gradio API,
-REST, MCP (over HTTP, on the running server) and both retrievers. Each row is one input as each way sends it
-(a query string holds text only, so REST's k is the text "abc" where JSON sends a number)."""
+"""The same bad input gets the same message through every way in: Python, `rag ask` (`rag check`), the chat's
+Gradio API, REST, MCP (over HTTP, on the running server) and both retrievers (which only search). Each row is
+one input as each way sends it (a query string holds text only, so REST's k is the text "abc" where JSON sends
+a number)."""
 
+import io
 import json
 
 import anyio
@@ -12,6 +14,8 @@ from mcp.client.streamable_http import streamable_http_client
 
 from rag import RagError
 from rag.cli import main
+from rag.precedents.check import check_draft
+from rag.precedents.draft import draft_from_text
 from ui.app import start_in_background
 
 LONG = "gender " * 285 + "divide"  # 2,001 characters
@@ -34,6 +38,15 @@ PARAGRAPHS = {  # name: (document, label)
     "unknown document, by label": ("A/RES/99/1", "3"),
 }
 
+CHECKS = {  # name: (draft text, documents)
+    "empty draft": ("", None),
+    "draft of blank lines": (" \n\n \t", None),
+    "draft of 300,001 characters": ("Welcomes. " * 30_000 + "x", None),
+    "draft that is a number": (3, None),
+    "check against an unknown document": ("1. Welcomes the report of the Secretary-General;", ["A/RES/99/1"]),
+    "check against a bare string": ("1. Welcomes the report of the Secretary-General;", "A/RES/70/125"),
+}
+
 
 @pytest.fixture(scope="module")
 def server(seed_index):
@@ -47,6 +60,9 @@ def library(seed_index, operation: str, arguments: tuple) -> str:
         if operation == "search":
             question, k, documents = arguments
             seed_index.answer(question, k, documents=documents)
+        elif operation == "check":
+            text, documents = arguments
+            check_draft(seed_index, draft_from_text(text), documents=documents)
         else:
             seed_index.paragraph(*arguments)
     return str(raised.value)
@@ -59,6 +75,9 @@ def rest(url: str, operation: str, arguments: tuple) -> str | None:
         if isinstance(documents, str) or documents == []:
             return None
         reply = httpx.get(f"{url}/api/search", params={"q": question, "k": k, "doc": documents or []})
+    elif operation == "check":
+        text, documents = arguments
+        reply = httpx.post(f"{url}/api/check", json={"text": text, **({"documents": documents} if documents else {})})
     else:
         document, label = arguments
         reply = httpx.get(f"{url}/api/documents/{_path(document)}/paragraphs/{_path(label)}")
@@ -75,15 +94,15 @@ def gradio(url: str, operation: str, arguments: tuple) -> str:
     from gradio_client.exceptions import AppError
 
     with pytest.raises(AppError) as raised:
-        Client(url, verbose=False).predict(
-            *arguments, api_name=f"/{operation if operation == 'search' else 'paragraph'}"
-        )
+        Client(url, verbose=False).predict(*arguments, api_name=f"/{operation}")
     return str(raised.value)
 
 
 def mcp(url: str, operation: str, arguments: tuple) -> str:
     if operation == "search":
         name, values = "search_passages", dict(zip(("question", "k", "documents"), arguments, strict=True))
+    elif operation == "check":
+        name, values = "check_draft", dict(zip(("text", "documents"), arguments, strict=True))
     else:
         name, values = "get_paragraph", dict(zip(("document", "label"), arguments, strict=True))
 
@@ -97,8 +116,15 @@ def mcp(url: str, operation: str, arguments: tuple) -> str:
     return result.content[0].text
 
 
-def cli(operation: str, arguments: tuple, capsys) -> str | None:
-    """None where a shell cannot say it (documents other than repeated --doc)."""
+def cli(operation: str, arguments: tuple, capsys, monkeypatch) -> str | None:
+    """None where a shell cannot say it (documents other than repeated --doc; a draft that is not text)."""
+    if operation == "check":
+        text, documents = arguments
+        if not isinstance(text, str) or isinstance(documents, str):
+            return None
+        monkeypatch.setattr("sys.stdin", io.StringIO(text))  # `rag check -` reads the draft's text
+        assert main(["check", "-", *(f"--doc={d}" for d in documents or [])]) in (1, 2)
+        return capsys.readouterr().err.removeprefix("rag: ").removesuffix("\n")
     if operation != "search":
         return None
     question, k, documents = arguments
@@ -124,16 +150,19 @@ def retrievers(seed_index, arguments: tuple) -> dict[str, str]:
 
 CASES = [("search", name, arguments) for name, arguments in SEARCHES.items()]
 CASES += [("paragraph", name, arguments) for name, arguments in PARAGRAPHS.items()]
+CASES += [("check", name, arguments) for name, arguments in CHECKS.items()]
 
 
 @pytest.mark.parametrize(("operation", "name", "arguments"), CASES, ids=[name for _, name, _ in CASES])
-def test_the_same_bad_input_gets_the_same_message_everywhere(seed_index, server, capsys, operation, name, arguments):
+def test_the_same_bad_input_gets_the_same_message_everywhere(
+    seed_index, server, capsys, monkeypatch, operation, name, arguments
+):
     expected = library(seed_index, operation, arguments)
     answers = {
         "REST": rest(server, operation, arguments),
         "Gradio API": gradio(server, operation, arguments),
         "MCP": mcp(server, operation, arguments),
-        "rag ask": cli(operation, arguments, capsys),
+        "rag ask": cli(operation, arguments, capsys, monkeypatch),
     }
     if operation == "search":
         answers |= retrievers(seed_index, arguments)

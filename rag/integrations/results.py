@@ -132,5 +132,6 @@ class CheckResult(Result):
     draft: DraftResult
     checked_against: int = Field(description="Documents the draft was checked against")
     excluded: list[str] = Field(description="Documents left out because they are the draft itself")
+    notices: list[str] = Field(description="What the paragraphs do not say: a draft with no paragraph to check")
     counts: dict[str, int] = Field(description="Paragraphs per verdict")
     paragraphs: list[CheckedParagraphResult] = Field(description="The draft's paragraphs, in order")

@@ -114,6 +114,7 @@ def check_result(result: DraftCheck, base_url: str = "") -> dict:
         draft=DraftResult(name=draft.name, symbol=draft.symbol, title=draft.title, paragraphs=len(draft.paragraphs)),
         checked_against=result.against,
         excluded=list(result.excluded),
+        notices=list(result.notices),
         counts=result.counts(),
         paragraphs=[_checked(p, base_url) for p in result.paragraphs],
     ).model_dump()

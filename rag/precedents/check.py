@@ -23,6 +23,7 @@ VERDICTS = {
     PARTLY: "Partly agreed",
     NEW: "New language",
 }
+NO_PARAGRAPH = "The draft has no paragraph to check: only numbers, bullets or rules."
 CANDIDATES = 12  # paragraphs sharing the most 5-grams, compared word by word
 DRAFT_SHARE = 0.5  # a precedent holds at least half of the draft paragraph's words, in order ...
 PRECEDENT_SHARE = 0.3  # ... and at least 30% of its own (a paragraph split in two keeps each half's precedent)
@@ -81,6 +82,11 @@ class DraftCheck:
     paragraphs: tuple[CheckedParagraph, ...]
     against: int  # documents the draft was checked against
     excluded: tuple[str, ...]  # documents left out because they are the draft itself (their symbols or names)
+
+    @property
+    def notices(self) -> tuple[str, ...]:
+        """What a reader must know that the paragraphs do not say."""
+        return (NO_PARAGRAPH,) if not self.paragraphs else ()
 
     def counts(self) -> dict[str, int]:
         """How many paragraphs have each verdict."""

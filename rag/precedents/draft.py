@@ -21,12 +21,12 @@ class Draft:
     text: str
     symbol: str  # the symbol its masthead prints ("A/C.3/80/L.46"), "" where none
     title: str
-    paragraphs: tuple[Unit, ...]  # the paragraphs and list items, in order
+    paragraphs: tuple[Unit, ...]  # the paragraphs and list items, in order (its headings, where it has none)
     sha256: str  # of the text, to know the draft when it is also in the index
 
 
 def draft_from_text(text: str, name: str = "pasted text") -> Draft:
-    """A draft from its text. QueryError when it is empty, too long or has no paragraph."""
+    """A draft from its text. QueryError when it is not text, is empty or is too long."""
     if not isinstance(text, str):
         raise QueryError(f"The draft must be text, not {type(text).__name__}.")
     if not text.strip():
@@ -38,8 +38,8 @@ def draft_from_text(text: str, name: str = "pasted text") -> Draft:
         )
     units, masthead = parse_document("draft", text)
     paragraphs = tuple(u for u in units if u.kind in CHECKED_KINDS)
-    if not paragraphs:
-        raise QueryError("The draft has no paragraph to check (only headings or numbers).")
+    if not paragraphs:  # a line or two pasted alone reads as a title: it is what the user wants checked
+        paragraphs = tuple(u for u in units if u.kind == "heading")
     heading = next((u.text for u in units if u.kind == "heading"), "")
     return Draft(
         name=name,

@@ -15,6 +15,7 @@ def to_text(result: DraftCheck) -> str:
     head = [f"{name}: {len(result.paragraphs)} paragraphs checked against {result.against} documents ({counts})."]
     if result.excluded:
         head.append(f"Left out as the draft itself: {', '.join(result.excluded)}.")
+    head.extend(result.notices)
     return "\n".join(head) + "\n\n" + "\n\n".join(_paragraph(p) for p in result.paragraphs) + "\n"
 
 
