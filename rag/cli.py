@@ -113,6 +113,14 @@ def _parser() -> argparse.ArgumentParser:
         "--calibrate", action="store_true", help="fit the answer-or-not decision on the split, print it"
     )
     evaluate.add_argument(
+        "--precedents",
+        type=Path,
+        default=None,
+        metavar="PAIRS",
+        help="measure `rag check` instead, on draft/adopted paragraph pairs (eval/precedents/pairs.jsonl, made by "
+        "eval/precedents/make_ground_truth.py from the GA texts in --docs)",
+    )
+    evaluate.add_argument(
         "--save", action="store_true", help="with --calibrate: answers from this index are decided with it from now on"
     )
     _add_folders(evaluate)
@@ -152,6 +160,9 @@ def _parser() -> argparse.ArgumentParser:
     bench.add_argument("--no-undocs", action="store_true", help="do not build the PDFs folder")
     bench.add_argument("--out", type=Path, default=None, help="report folder (default eval/reports)")
     bench.add_argument("--scale", action="store_true", help="time FAISS index types and BM25 at --sizes instead")
+    bench.add_argument(
+        "--check", action="store_true", help="time `rag check` on a draft of 100 real paragraphs against --docs instead"
+    )
     bench.add_argument("--sizes", default="100000,1000000", help="synthetic corpus sizes for --scale, comma-separated")
     bench.add_argument(
         "--only", choices=["faiss", "milvus"], default=None, help="with --scale: only FAISS and BM25, or only Milvus"

@@ -146,6 +146,8 @@ def extra(name: str, what: str):
 
 
 def evaluate(args) -> int:
+    if args.precedents:
+        return _evaluate_precedents(args)
     with extra("eval", "`rag eval`"):
         from rag.evaluation import experiments, report
     from rag.evaluation.configs import CONFIGS, MAIN
@@ -178,6 +180,23 @@ def evaluate(args) -> int:
     paths = report.write(results, questions, args.split, args.k, folder, corpus)
     print(report.table(results))
     print("\nReport: " + ", ".join(str(p) for p in paths))
+    return 0
+
+
+def _evaluate_precedents(args) -> int:
+    """`rag eval --precedents PAIRS`: real drafts against the resolutions adopted from them, and edits."""
+    from rag.evaluation import precedents
+
+    if not args.precedents.is_file():
+        raise QueryError(
+            f"No pairs file {args.precedents}: make it with eval/precedents/make_ground_truth.py (see its README)."
+        )
+    docs = args.docs or default_docs_dir()
+    index = Index.open(docs, args.index, progress=True, store=args.store)
+    progress = lambda message: print(message, file=sys.stderr, flush=True)  # noqa: E731
+    report = precedents.run(index, Path(docs), args.precedents, progress)
+    path = precedents.write(report, args.out or PROJECT_ROOT / "eval" / "reports")
+    print(precedents.table(report) + f"\n\nReport: {path}")
     return 0
 
 
@@ -228,6 +247,8 @@ def serve_mcp(args) -> int:
 
 
 def bench(args) -> int:
+    if args.check:
+        return _bench_check(args)
     needed = ["ir_measures", "matplotlib", "psutil"]  # the quality it measures, the figures it draws, the memory
     if not (args.skip_recipe or args.scale):
         needed += ["langchain_community", "langchain_huggingface"]  # the tutorial recipe it times beside ours
@@ -274,6 +295,21 @@ def bench(args) -> int:
     text, paths = bench.run_and_report(options, args.out or PROJECT_ROOT / "eval" / "reports", progress)
     print(text)
     print("\nReport: " + ", ".join(str(p) for p in paths))
+    return 0
+
+
+def _bench_check(args) -> int:
+    from rag.evaluation import check_bench
+    from rag.evaluation.questions import load_questions
+
+    if args.runs < 1:
+        raise QueryError("--runs must be at least 1.")
+    index = Index.open(args.docs, args.index, progress=True)
+    questions = [q.question for q in load_questions(PROJECT_ROOT / "eval" / "questions.jsonl")][:100]
+    progress = lambda message: print(message, file=sys.stderr, flush=True)  # noqa: E731
+    report = check_bench.run(index, questions, args.runs, progress)
+    path = check_bench.write(report, args.out or PROJECT_ROOT / "eval" / "reports")
+    print(check_bench.table(report) + f"\n\nReport: {path}")
     return 0
 
 

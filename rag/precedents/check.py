@@ -25,6 +25,7 @@ VERDICTS = {
 }
 NO_PARAGRAPH = "The draft has no paragraph to check: only numbers, bullets or rules."
 CANDIDATES = 12  # paragraphs sharing the most 5-grams, compared word by word
+GAP_CANDIDATES = 3  # ... and for each stretch none of them shares, the paragraphs sharing most of it
 DRAFT_SHARE = 0.5  # a precedent holds at least half of the draft paragraph's words, in order ...
 PRECEDENT_SHARE = 0.3  # ... and at least 30% of its own (a paragraph split in two keeps each half's precedent)
 WHOLLY_HELD = 0.9  # ... or at least 90% of the draft paragraph's words, however long the precedent
@@ -32,7 +33,7 @@ SAME_LANGUAGE = 0.03  # precedents this close to the best hold the same language
 MIN_PHRASE = 6  # words: a shorter stretch shared with another paragraph is common wording, not a precedent
 PARTLY_SHARE = 0.25  # of the paragraph's words in phrases with a precedent, for "partly agreed"
 LISTED = 5  # precedents listed per paragraph
-MERGE_GAIN = 0.25  # two paragraphs joined hold this much more of the draft paragraph than either alone
+MERGE_GAIN = 0.1  # two paragraphs joined hold nearly all the draft paragraph, and this much more than either
 
 
 @dataclass(frozen=True)
@@ -114,15 +115,15 @@ def _is_the_draft(index: Index, document, draft: Draft) -> bool:
 
 
 def _check_paragraph(index: Index, unit: Unit, excluded: frozenset[int]) -> CheckedParagraph:
-    compared = []
-    for row, _shared in index.reuse.sharing(unit.text, limit=CANDIDATES, excluded=excluded):
-        other = index.unit_at(row)
-        compared.append((row, compare(unit.text, other.text, unit.marks, other.marks)))
+    compared = _compared(index, unit, index.reuse.sharing(unit.text, limit=CANDIDATES, excluded=excluded))
+    for gap in _uncovered(unit.text, compared):  # a sentence spliced in from a paragraph the others crowd out
+        seen = {row for row, _ in compared}
+        found = index.reuse.sharing(gap, limit=GAP_CANDIDATES, excluded=excluded)
+        compared += _compared(index, unit, [(row, shared) for row, shared in found if row not in seen])
     precedents = _ranked([_precedent(index, row, c) for row, c in compared if _holds_same_language(c)])
     joined = _merged(index, unit, compared)
-    if joined and (
-        not precedents or joined.comparison.draft_share >= precedents[0].comparison.draft_share + MERGE_GAIN
-    ):
+    gain = joined.comparison.draft_share - precedents[0].comparison.draft_share if joined and precedents else 1.0
+    if joined and joined.comparison.draft_share >= WHOLLY_HELD and gain >= MERGE_GAIN:
         precedents = (joined, *precedents)
     stretches = _stretches(index, unit, precedents, compared)
     note = _newer_wording(precedents)
@@ -133,10 +134,38 @@ def _check_paragraph(index: Index, unit: Unit, excluded: frozenset[int]) -> Chec
     return CheckedParagraph(unit.label, unit.text, verdict, precedents[:LISTED], stretches, note)
 
 
+def _compared(index: Index, unit: Unit, candidates: list[tuple[int, int]]) -> list[tuple[int, Comparison]]:
+    compared = []
+    for row, _shared in candidates:
+        other = index.unit_at(row)
+        compared.append((row, compare(unit.text, other.text, unit.marks, other.marks)))
+    return compared
+
+
+def _uncovered(text: str, compared: list[tuple[int, Comparison]]) -> list[str]:
+    """The stretches of `text` of at least MIN_PHRASE words that no compared paragraph shares a run with."""
+    covered = [False] * len(text)
+    for _, comparison in compared:
+        for run in comparison.runs:
+            if run.words >= MIN_PHRASE:
+                covered[run.draft_start : run.draft_end] = [True] * (run.draft_end - run.draft_start)
+    gaps, start = [], None
+    for i, held in enumerate([*covered, True]):
+        if not held and start is None:
+            start = i
+        elif held and start is not None:
+            if len(text[start:i].split()) >= MIN_PHRASE:
+                gaps.append(text[start:i])
+            start = None
+    return gaps
+
+
 def _merged(index: Index, unit: Unit, compared: list[tuple[int, Comparison]]) -> Precedent | None:
     """Two consecutive paragraphs of one document that the draft joined into this one: each holds part of
-    it, the two joined hold it (and most of their own wording)."""
+    it, the two joined hold it (and most of their own wording). Of several documents holding the pair, the
+    one _ranked puts first."""
     parts = {row: c for row, c in compared if c.draft_share >= 0.2}
+    found = []
     for row in sorted(parts):
         following = _next_paragraph(index, row)
         if following not in parts:
@@ -146,9 +175,8 @@ def _merged(index: Index, unit: Unit, compared: list[tuple[int, Comparison]]) ->
         marks = first.marks + tuple((start + shift, end + shift) for start, end in second.marks)
         comparison = compare(unit.text, f"{first.text} {second.text}", unit.marks, marks)
         if _holds_same_language(comparison) and comparison.precedent_share >= 0.6:
-            found = _precedent(index, row, comparison)
-            return replace(found, merged=(index.passage_at(following),))
-    return None
+            found.append(replace(_precedent(index, row, comparison), merged=(index.passage_at(following),)))
+    return _ranked(found)[0] if found else None
 
 
 def _next_paragraph(index: Index, row: int) -> int | None:
@@ -279,18 +307,27 @@ def _joined(cuts: list[_Cut]) -> list[_Cut]:
 
 
 def _split_notes(checked: list[CheckedParagraph]) -> list[CheckedParagraph]:
-    """Consecutive draft paragraphs whose best precedent is the same paragraph: one was split in two."""
-    best = [_key(p.precedents[0].passage) if p.precedents else None for p in checked]
+    """Consecutive draft paragraphs that each hold a part of the same precedent, nearly word for word: one
+    paragraph split in two. Said on both, naming that precedent and the other part."""
+    parts = [_parts_held(p) for p in checked]
     noted = []
     for i, paragraph in enumerate(checked):
-        partners = [
-            checked[j].label for j in (i - 1, i + 1) if 0 <= j < len(checked) and best[j] and best[j] == best[i]
-        ]
-        if partners:
-            cited = paragraph.precedents[0].passage.citation
-            paragraph = replace(paragraph, note=f"Split: {cited} is also the precedent of draft para. {partners[0]}.")
+        for j in (i - 1, i + 1):
+            shared = [key for key in parts[i] if 0 <= j < len(checked) and key in parts[j]]
+            if shared and not paragraph.note:
+                said = f"Split: {parts[i][shared[0]]} is also the precedent of draft para. {checked[j].label}"
+                paragraph = replace(paragraph, note=said + ", which holds its other part.")
         noted.append(paragraph)
     return noted
+
+
+def _parts_held(paragraph: CheckedParagraph) -> dict[tuple[str, str], str]:
+    """The precedents (key: citation) of which the paragraph holds a part, nearly all its words in them."""
+    return {
+        _key(p.passage): p.passage.citation
+        for p in paragraph.precedents
+        if not p.merged and p.comparison.draft_share >= WHOLLY_HELD and p.comparison.precedent_share < 0.9
+    }
 
 
 def _key(passage: Passage) -> tuple[str, str]:

@@ -85,19 +85,42 @@ def body_start(text: str) -> int:
 
 
 def tokens(text: str, marks: tuple[tuple[int, int], ...] = ()) -> list[Token]:
-    """The words and punctuation of `text` after its own number, footnote marks left out."""
+    """The words and punctuation of `text` after its own number, footnote marks left out: those the parser
+    found, and a number of one to three digits glued to the end of a word ("albinism,12 and"), which is how a
+    footnote call reads in text pasted from a PDF."""
     found = []
     for match in TOKEN.finditer(text, body_start(text)):
-        if any(start <= match.start() < end for start, end in marks):
+        if any(start <= match.start() < end for start, end in marks) or _glued_call(text, match):
             continue
         key = HYPHENS.sub("", unicodedata.normalize("NFKC", match[0]).translate(QUOTES))
         found.append(Token(match.start(), match.end(), key, key[:1].isalnum()))
     return found
 
 
+def _glued_call(text: str, match: re.Match) -> bool:
+    start, end = match.span()
+    if not (match[0].isdigit() and len(match[0]) <= 3 and start > 0):
+        return False
+    before, after = text[start - 1], text[end : end + 1]
+    return (before.islower() or before in ",.;:)”’") and (not after or after.isspace() or after in ",;.")
+
+
+def _without_spaced_calls(text: str, found: list[Token], calls: set[str]) -> list[Token]:
+    """The draft's tokens less the numbers a PDF sets apart after a comma ("the Meeting, 12 confirmed") where
+    the precedent has a footnote call of that number: its call, not a word of the text."""
+    if not calls:
+        return found
+    return [
+        t
+        for t in found
+        if not (t.key in calls and t.start >= 2 and text[t.start - 1] == " " and text[t.start - 2] in ",.;:)")
+    ]
+
+
 def compare(draft: str, precedent: str, draft_marks=(), precedent_marks=()) -> Comparison:
     """The redline from `precedent` to `draft`, with how much wording they share."""
     ours, theirs = tokens(draft, draft_marks), tokens(precedent, precedent_marks)
+    ours = _without_spaced_calls(draft, ours, {precedent[start:end].strip() for start, end in precedent_marks})
     # From the precedent to the draft: "insert" is what the draft adds, "delete" what it drops.
     matcher = SequenceMatcher(None, [t.key for t in theirs], [t.key for t in ours], autojunk=False)
     pieces = []

@@ -3,6 +3,7 @@ and split into its own paragraphs by the index's own parser, so that "PP3", "5" 
 numbers."""
 
 import hashlib
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -12,6 +13,8 @@ from rag.ingest.formats import SUFFIXES
 from rag.ingest.paragraphs import Unit, parse_document
 
 MAX_DRAFT_CHARS = 300_000  # about 100 pages: a draft resolution is a few pages, an outcome document 30
+# Headings that open a draft without naming it: "Draft resolution", "The General Assembly,".
+FORMULA = re.compile(r"^\s*(?:(?:revised\s+)?draft\s+(?:resolution|decision)|the\s+general\s+assembly,?)\s*$", re.I)
 CHECKED_KINDS = frozenset({"paragraph", "item"})  # not headings, footnotes, tables or the masthead
 
 
@@ -40,7 +43,7 @@ def draft_from_text(text: str, name: str = "pasted text") -> Draft:
     paragraphs = tuple(u for u in units if u.kind in CHECKED_KINDS)
     if not paragraphs:  # a line or two pasted alone reads as a title: it is what the user wants checked
         paragraphs = tuple(u for u in units if u.kind == "heading")
-    heading = next((u.text for u in units if u.kind == "heading"), "")
+    heading = next((u.text for u in units if u.kind == "heading" and not FORMULA.match(u.text)), "")
     return Draft(
         name=name,
         text=text,
