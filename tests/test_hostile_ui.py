@@ -421,18 +421,30 @@ def test_only_indexed_documents_are_served(served):
     assert {p: s for p, (s, _, _) in refused_by_gradio.items() if not 400 <= s < 500} == {}
     assert [path for path, (_, _, body) in refused_by_gradio.items() if leaked(body, outside)] == []
 
-    # Gradio's upload route would store any file of any size in its cache: the chat takes none.
-    address = urlparse(url)
-    connection = http.client.HTTPConnection(address.hostname, address.port, timeout=30)
-    boundary = "hostile"
-    form = (
-        f'--{boundary}\r\nContent-Disposition: form-data; name="files"; filename="a.txt"\r\n\r\nx\r\n--{boundary}--\r\n'
-    )
-    connection.request(
-        "POST", "/gradio_api/upload", form, {"Content-Type": f"multipart/form-data; boundary={boundary}"}
-    )
-    assert connection.getresponse().status == 404
-    connection.close()
+    # Gradio's upload route takes the draft to check, up to 20 MB: a bigger file is refused, a small one kept,
+    # and one that is a web page comes back as a download, never as a page of this site.
+    def upload(name: str, content: bytes) -> tuple[int, bytes]:
+        address = urlparse(url)
+        connection = http.client.HTTPConnection(address.hostname, address.port, timeout=60)
+        boundary = "hostile"
+        head = f'--{boundary}\r\nContent-Disposition: form-data; name="files"; filename="{name}"\r\n\r\n'
+        form = head.encode() + content + f"\r\n--{boundary}--\r\n".encode()
+        try:
+            connection.request(
+                "POST", "/gradio_api/upload", form, {"Content-Type": f"multipart/form-data; boundary={boundary}"}
+            )
+            response = connection.getresponse()
+            return response.status, response.read()
+        finally:
+            connection.close()
+
+    status, body = upload("draft.txt", b"x" * (21 * 1024 * 1024))
+    assert 400 <= status < 500 and b"maximum allowed size" in body
+    status, body = upload("draft.html", b"<script>alert('uploaded')</script><p>1. Decides to act.</p>")
+    assert status == 200
+    status, headers, body = fetch(url, "/gradio_api/file=" + quote(json.loads(body)[0]))
+    assert status == 200 and headers["content-disposition"].startswith("attachment")
+    assert headers["content-type"] == "application/octet-stream"
 
     # The PDF swapped for a link out of the folder while the server runs: no longer served.
     original = docs / "A_RES_79_277.pdf"

@@ -116,7 +116,7 @@ def test_the_check_has_the_changes_the_draft_was_made_with(result):
 
 def test_docx_holds_title_what_was_checked_and_the_verdict_counts(document, result):
     assert [(p.style.name, p.text) for p in document.paragraphs[:3]] == [
-        ("Title", "Check of Draft resolution against agreed language"),
+        ("Title", "Check of pasted text against agreed language"),
         ("Subtitle", "8 December 2026"),
         ("Normal", "Checked against 5 documents of the index."),
     ]
@@ -233,7 +233,7 @@ def _next(document, paragraph: Paragraph) -> Paragraph:
 def test_markdown_holds_the_same_with_del_and_ins(result, seed_index):
     markdown = export.to_markdown(result, date=DAY)
     assert markdown.startswith(
-        "# Check of Draft resolution against agreed language\n\n8 December 2026\n\n"
+        "# Check of pasted text against agreed language\n\n8 December 2026\n\n"
         "Checked against 5 documents of the index.\n\n"
     )
     assert "| Agreed language with changes | 2 | PP1, 1 |" in markdown

@@ -23,6 +23,7 @@ from rag.integrations.rest import mounted_api  # noqa: E402
 from rag.retrieval import notices  # noqa: E402
 from rag.retrieval.conversation import is_follow_up, search_query  # noqa: E402
 from rag.retrieval.query import DEFAULT_K, readable  # noqa: E402
+from ui.check import MAX_UPLOAD, check_view  # noqa: E402
 from ui.compilation import compilation_panel  # noqa: E402
 from ui.render import answer_html, examples_html, name_html, notice_html, question_html  # noqa: E402
 from ui.security import CHAT_POLICY, SecurityHeaders, inside, is_loopback  # noqa: E402
@@ -97,6 +98,16 @@ new MutationObserver(() => {
   }
   if (box) box.scrollTop += target.getBoundingClientRect().top - box.getBoundingClientRect().top - 12;
 }).observe(document.documentElement, { childList: true, subtree: true });
+// A draft's check, said once to a screen reader: "Checked: 12 paragraphs …", or why it was not checked.
+new MutationObserver(() => {
+  const result = document.querySelector("#wsis-check-result .wsis-check");
+  const live = document.getElementById("wsis-live");
+  if (!result || result.dataset.seen || !live) return;
+  result.dataset.seen = "1";
+  const notice = result.querySelector(".wsis-notice");
+  const summary = result.querySelector(".wsis-check-summary");
+  live.textContent = notice ? "Not checked: " + notice.textContent : summary ? summary.textContent : "Checked.";
+}).observe(document.documentElement, { childList: true, subtree: true });
 </script>"""
 K_HINT = '<p id="wsis-k-hint" class="wsis-note" aria-live="polite"></p>'  # filled by COPY_SCRIPT
 # The product's own API description, in place of Gradio's "Use via API" page.
@@ -147,32 +158,42 @@ def build_app(index: Index) -> gr.Blocks:
         """The documents that can be searched, and the names they can be asked for by."""
         return tools.list_documents(index)
 
-    with gr.Blocks(title="WSIS RAG", delete_cache=(3600, 86400)) as app:  # exported compilations kept a day
+    def check(text: str, documents: list[str] | None = None) -> dict:
+        """Each paragraph of a draft (its text) checked against agreed language: its precedents in the
+        documents (or the `documents` named), what changed, a verdict (the same JSON as REST's /api/check)."""
+        return _api(tools.check_text, index, text, documents)
+
+    with gr.Blocks(title="WSIS RAG", delete_cache=(3600, 86400)) as app:  # exports and uploaded drafts kept a day
         gr.HTML(
             '<div class="wsis-header"><h1>WSIS documents, quoted</h1><p>Ask a question; the answer is the '
             "documents' own paragraphs, each cited and linked to its place.</p>"
             '<p id="wsis-live" class="wsis-visually-hidden" aria-live="polite"></p></div>'
         )
         with gr.Row(equal_height=False, elem_id="wsis-layout"):
-            with gr.Column(scale=3, min_width=320, elem_id="wsis-main"):
-                chat = gr.Chatbot(
-                    show_label=False,
-                    height="78vh",  # the window's height, less the header and the question box
-                    elem_id="wsis-chat",
-                    autoscroll=False,  # COPY_SCRIPT (in the page head) scrolls to the start of each answer instead
-                    buttons=[],
-                    feedback_options=None,
-                    placeholder="The answers will be quotes from the documents, with their citations.",
-                    latex_delimiters=[],  # quotes are verbatim: "$$" in a document is text, not a formula
-                )
-                question = gr.Textbox(
-                    show_label=False,
-                    placeholder="Ask about these documents…",
-                    submit_btn="Ask",
-                    elem_id="wsis-question",
-                )
-                # plain buttons: each example reads in full
-                gr.HTML(examples_html(index.example_questions()), elem_id="wsis-examples-block")
+            with gr.Column(scale=3, min_width=320, elem_id="wsis-main"), gr.Tabs(elem_id="wsis-tabs"):
+                # Both views use the side column: the filter, the compilation. Their contents stay in the page
+                # when the other is shown (render_children), so an answer or a result is not drawn again.
+                with gr.Tab("Ask", id="ask", elem_id="wsis-ask-tab", render_children=True):
+                    chat = gr.Chatbot(
+                        show_label=False,
+                        height="calc(100vh - 16rem)",  # the window, less the header, the tabs and the question box
+                        elem_id="wsis-chat",
+                        autoscroll=False,  # COPY_SCRIPT (in the page head) scrolls to the start of each answer instead
+                        buttons=[],
+                        feedback_options=None,
+                        placeholder="The answers will be quotes from the documents, with their citations.",
+                        latex_delimiters=[],  # quotes are verbatim: "$$" in a document is text, not a formula
+                    )
+                    question = gr.Textbox(
+                        show_label=False,
+                        placeholder="Ask about these documents…",
+                        submit_btn="Ask",
+                        elem_id="wsis-question",
+                    )
+                    # plain buttons: each example reads in full
+                    gr.HTML(examples_html(index.example_questions()), elem_id="wsis-examples-block")
+                with gr.Tab("Check a draft", id="check", elem_id="wsis-check-tab", render_children=True):
+                    wire_check = check_view(index, listed)
             with gr.Column(scale=1, min_width=240, elem_id="wsis-side"):
                 if listed:  # a thousand check boxes are no filter: a list searched by symbol or title
                     chosen = gr.Dropdown(
@@ -180,12 +201,12 @@ def build_app(index: Index) -> gr.Blocks:
                         value=[],
                         multiselect=True,
                         filterable=True,
-                        label=f"Search in: all {len(documents):,} documents, or type a symbol or title to choose",
+                        label=f"Documents: all {len(documents):,}, or type a symbol or title to choose",
                         elem_id="wsis-documents",
                     )
                 else:
                     chosen = gr.CheckboxGroup(
-                        documents, value=[d for _, d in documents], label="Search in", elem_id="wsis-documents"
+                        documents, value=[d for _, d in documents], label="Documents", elem_id="wsis-documents"
                     )
                 k = gr.Slider(1, 10, value=5, step=1, label="Passages per answer (1 to 10)", elem_id="wsis-k")
                 gr.HTML(K_HINT, elem_id="wsis-k-hint-block")
@@ -200,6 +221,8 @@ def build_app(index: Index) -> gr.Blocks:
         gr.api(search, api_name="search")
         gr.api(paragraph, api_name="paragraph")
         gr.api(list_documents, api_name="documents")
+        wire_check(chosen)
+        gr.api(check, api_name="check")
     return app
 
 
@@ -288,11 +311,6 @@ def create_server(index: Index, *, mcp: bool = False, host: str = "127.0.0.1") -
     def source_not_found(anything: str) -> HTMLResponse:
         return not_found()
 
-    @server.post("/gradio_api/upload", response_class=HTMLResponse)
-    def no_upload() -> HTMLResponse:
-        """The chat takes no files, and Gradio's own route would store any number of any size."""
-        return not_found()
-
     theme = gr.themes.Default(
         primary_hue="blue",
         neutral_hue="slate",
@@ -309,6 +327,7 @@ def create_server(index: Index, *, mcp: bool = False, host: str = "127.0.0.1") -
         head=COPY_SCRIPT,
         ssr_mode=False,
         footer_links=[],  # Gradio's "Use via API" page is not the product's API: the page links /api/openapi.json
+        max_file_size=MAX_UPLOAD,  # a draft to check is the only file the page takes: Gradio refuses larger ones
     )
 
 

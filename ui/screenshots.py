@@ -1,5 +1,6 @@
 """Regenerate the README's screenshots from the real app: `python -m ui.screenshots`."""
 
+import os
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
@@ -10,11 +11,15 @@ from ui.browser import launch
 
 OUT = Path(__file__).parent / "screenshots"
 QUESTION = "What did the General Assembly say about women's access to the internet?"
+# A real draft resolution to check, where the UN documents folder is at hand; else one made of the seeds' paragraphs.
+UNDOCS = Path(os.environ.get("RAG_UNDOCS") or Path(__file__).resolve().parent.parent.parent / "shared" / "undocs")
+DRAFT = UNDOCS / "A_C.3_80_L.46.pdf"
 
 
 def main() -> None:
     OUT.mkdir(exist_ok=True)
-    url, stop = start_in_background(Index.open())
+    index = Index.open()
+    url, stop = start_in_background(index)
     try:
         with sync_playwright() as playwright:
             browser = launch(playwright)
@@ -40,11 +45,48 @@ def main() -> None:
             phone.wait_for_selector(".wsis-passage")
             phone.wait_for_timeout(1000)
             phone.screenshot(path=OUT / "chat-400.png")
+            check_screenshot(browser, index)
             browser.close()
     finally:
         stop()
-    names = ("chat.png", "chat-400.png", "compilation.png", "source.png")
+    names = ("chat.png", "chat-400.png", "compilation.png", "source.png", "check.png")
     print("Wrote " + ", ".join(str(OUT / name) for name in names))
+
+
+def check_screenshot(browser, seeds: Index) -> None:
+    """check.png: a real draft resolution checked against the UN documents folder (its index built once, in
+    index/undocs), where that folder is at hand; else a draft made of the seeds' paragraphs, against them."""
+    real = DRAFT.is_file()
+    index = Index.open(UNDOCS, Path(__file__).resolve().parent.parent / "index" / "undocs") if real else seeds
+    url, stop = start_in_background(index)
+    try:
+        page = browser.new_page(viewport={"width": 1280, "height": 1300})
+        page.goto(url)
+        page.get_by_role("tab", name="Check a draft").click()
+        if real:
+            page.locator("#wsis-draft-file input[type=file]").set_input_files(DRAFT)  # checked once chosen
+        else:
+            page.fill("#wsis-draft textarea", seeds_draft(index))
+            page.locator("#wsis-check-button").click()
+        page.wait_for_selector("#wsis-check-result .wsis-checked", timeout=60_000)
+        page.mouse.move(0, 0)
+        page.screenshot(path=OUT / "check.png")
+    finally:
+        stop()
+
+
+def seeds_draft(index: Index) -> str:
+    """A draft of four paragraphs, one of each verdict: the outcome document's para. 33 word for word, its para. 32
+    with a verb changed, para. 32's first sentence with new wording after it, and a paragraph made up."""
+    from rag.precedents.compare import body_start
+
+    def body(label: str) -> str:
+        text = index.paragraph("004_7b6cb249c0a88164", label).text
+        return text[body_start(text) :]
+
+    made_up = "Invites all stakeholders to publish an annual digital inclusion report card for every region;"
+    paragraphs = (body("33"), body("32").replace("We emphasize", "We note"), body("32").split(". ")[0] + ". " + made_up)
+    return "\n\n".join(f"{n}. {p}" for n, p in enumerate((*paragraphs, made_up), 1))
 
 
 if __name__ == "__main__":

@@ -12,9 +12,10 @@ import unicodedata
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
-# A word with its hyphens ("multi-stakeholder"; "pre -design" and "standard - setting" as PDFs print them), or
-# one punctuation mark; markup characters (*, #, `) are no part of the wording.
-TOKEN = re.compile(r"[^\W_]+(?:[^\S\n]?[-‐‑–][^\S\n]?[^\W_]+)*|[^\w\s*#`]")
+# A word with its hyphens ("multi-stakeholder"; "pre -design" and "standard - setting" as PDFs print them),
+# one number, or one punctuation mark; markup characters (*, #, `) are no part of the wording. Letters and
+# digits are apart, so that a footnote call a PDF glues to a word ("girls12") can be told from it.
+TOKEN = re.compile(r"[^\W\d_]+(?:[^\S\n]?[-‐‑–][^\S\n]?[^\W\d_]+)*|\d+|[^\w\s*#`]")
 HYPHENS = re.compile(r"\s|[-‐‑–]")
 QUOTES = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "«": '"', "»": '"'})
 # The paragraph's own number or letter, which the comparison leaves out: "5. ", "(a) ", "5 bis. ", "iv) ".

@@ -59,14 +59,23 @@ def _wdiff(pieces) -> str:
         change = " ".join(
             part
             for part in (
-                f"[-{piece.precedent.strip()}-]" if piece.precedent.strip() else "",
-                f"{{+{piece.draft.strip()}+}}" if piece.draft.strip() else "",
+                f"[-{_shortened(piece.precedent)}-]" if piece.precedent.strip() else "",
+                f"{{+{_shortened(piece.draft)}+}}" if piece.draft.strip() else "",
             )
             if part
         )
         out.append(f"… {before} {change}" if before else change)
         before = ""
     return " ".join(out)
+
+
+def _shortened(text: str, most: int = 24) -> str:
+    """A long change as its first and last words: "We recognize that … related to ICTs. (61 words)"; the JSON,
+    .md and .docx reports give it whole."""
+    words = text.split()
+    if len(words) <= most:
+        return " ".join(words)
+    return f"{' '.join(words[:12])} … {' '.join(words[-6:])} ({len(words)} words)"
 
 
 def _wrapped(text: str) -> str:
