@@ -18,7 +18,7 @@ from mcp.client.streamable_http import streamable_http_client
 
 from rag.errors import QueryError
 from rag.integrations import tools
-from rag.integrations.results import DocumentList, PassageResult, SearchResult
+from rag.integrations.results import CheckResult, DocumentList, PassageResult, SearchResult
 from rag.store import files
 from ui.app import start_in_background
 
@@ -37,6 +37,7 @@ CALLS = {  # the unknown label comes before list_documents: the session must out
     "paragraph": ("get_paragraph", {"document": "WSIS+10 outcome document", "label": "32"}),
     "unknown": ("get_paragraph", {"document": "WSIS+10 outcome document", "label": "99"}),
     "documents": ("list_documents", {}),
+    "check": ("check_draft", {"text": (Path(__file__).parent.parent / "eval/precedents/example-draft.md").read_text()}),
 }
 K_REFUSED = "k, the number of passages, must be a whole number from 1 to 50 (got {})."
 EMPTY = "The question is empty; ask a question or give some words to search for."
@@ -126,7 +127,7 @@ def session(request) -> dict:
 
 def test_tools_say_what_they_take(session):
     tools = session["tools"]
-    assert sorted(tools) == ["get_paragraph", "list_documents", "search_passages"]
+    assert sorted(tools) == ["check_draft", "get_paragraph", "list_documents", "search_passages"]
     properties = {name: tool.input_schema["properties"] for name, tool in tools.items()}
     assert sorted(properties["search_passages"]) == ["documents", "k", "question"]
     assert tools["search_passages"].input_schema["required"] == ["question"]
@@ -140,6 +141,9 @@ def test_tools_say_what_they_take(session):
     assert sorted(properties["get_paragraph"]) == ["document", "label"]
     assert tools["get_paragraph"].input_schema["required"] == ["document", "label"]
     assert properties["list_documents"] == {}
+    assert sorted(properties["check_draft"]) == ["documents", "text"]
+    assert tools["check_draft"].input_schema["required"] == ["text"]
+    assert properties["check_draft"]["text"]["maxLength"] == 300_000
     for tool in tools.values():
         assert len(tool.description) > 150 and "\n" not in tool.description
         assert tool.annotations.read_only_hint is True
@@ -149,6 +153,7 @@ def test_tools_say_what_they_take(session):
         "search_passages": {"question": "Question", "k": "Number of passages", "documents": "Documents"},
         "get_paragraph": {"document": "Document", "label": "Paragraph label"},
         "list_documents": {},
+        "check_draft": {"text": "Draft", "documents": "Documents"},
     }
 
 
@@ -159,6 +164,7 @@ def test_each_tool_describes_its_result_as_rest_does(session):
         "search_passages": SearchResult.model_json_schema(),
         "get_paragraph": PassageResult.model_json_schema(),
         "list_documents": DocumentList.model_json_schema(),
+        "check_draft": CheckResult.model_json_schema(),
     }
     assert outputs["search_passages"]["required"] == ["question", "answered", "notices", "passages"]
     assert outputs["list_documents"]["required"] == ["documents"]
@@ -285,3 +291,15 @@ def test_without_the_extra(seed_index, command, code):
         assert done.stderr.endswith("); pip install 'wsis-rag[mcp]'.\n")
     else:
         assert done.stdout.startswith("1. WSIS+10 outcome document (draft), para. 32 · ")
+
+
+def test_check_draft_gives_each_paragraph_its_verdict_and_precedents(session, seed_index):
+    result = session["check"]
+    assert result.is_error is False
+    checked = result.structured_content
+    assert checked["counts"] == {"verbatim": 1, "with changes": 2, "partly agreed": 0, "new": 1}
+    assert [p["label"] for p in checked["paragraphs"]] == ["PP1", "1", "2", "3"]
+    first = checked["paragraphs"][1]["precedents"][0]
+    assert first["quote"] == seed_index.paragraph("WSIS+10 outcome document", "32").text  # verbatim, cited
+    assert first["url"] == session["base"] + "/source/004_7b6cb249c0a88164#p-32"
+    assert first["differences"][0] == {"op": "replace", "draft": "note ", "precedent": "emphasize "}

@@ -86,6 +86,7 @@ def test_rag_mcp_ends_cleanly_however_the_client_leaves(seed_index):
         "search_passages",
         "get_paragraph",
         "list_documents",
+        "check_draft",
     ]
     assert replies[2]["result"]["structuredContent"]["passages"][0]["citation"] == TOP
 

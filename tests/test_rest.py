@@ -19,8 +19,8 @@ DOCUMENTS = (
     "President's Summary; WSIS+10 outcome document (draft)"
 )
 NO_ROUTE = (
-    "No such API route. The routes: GET /api/search?q=..., GET /api/documents and GET "
-    "/api/documents/{document}/paragraphs/{label}, described at /api/openapi.json."
+    "No such API route. The routes: GET /api/search?q=..., GET /api/documents, GET "
+    "/api/documents/{document}/paragraphs/{label} and POST /api/check, described at /api/openapi.json."
 )
 ROUTES = ["search?q=ICT", "documents", "documents/outcome%20document/paragraphs/32", "openapi.json"]
 
@@ -249,14 +249,17 @@ def test_the_openapi_description_covers_every_route(api):
     status, spec, _ = get(f"{api}/api/openapi.json")
     assert status == 200 and spec["openapi"].startswith("3.")
     assert spec["servers"] == [{"url": "/api"}]  # the paths below are relative to the mount
-    assert set(spec["paths"]) == {"/search", "/documents", "/documents/{document}/paragraphs/{label}"}
-    operations = {path: methods["get"] for path, methods in spec["paths"].items()}
-    assert all(list(methods) == ["get"] for methods in spec["paths"].values())
+    reading = {"/search", "/documents", "/documents/{document}/paragraphs/{label}"}
+    assert set(spec["paths"]) == {*reading, "/check"}
+    assert all(list(spec["paths"][path]) == ["get"] for path in reading)  # the routes that read take GET (and HEAD)
+    assert list(spec["paths"]["/check"]) == ["post"]  # the check takes its draft in the body
+    operations = {path: methods.get("get") or methods["post"] for path, methods in spec["paths"].items()}
     statuses = {path: set(operation["responses"]) for path, operation in operations.items()}
     assert statuses == {
         "/search": {"200", "400", "404", "405"},
         "/documents": {"200", "405"},
         "/documents/{document}/paragraphs/{label}": {"200", "400", "404", "405"},
+        "/check": {"200", "400", "404", "405", "413"},
     }
     error = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorResult"}}}
     for operation in operations.values():

@@ -22,6 +22,10 @@ def run_stdio(index: Index, *, base_url: str = "") -> None:
     The process is then to exit, and ignores both signals from here on: one would interrupt its wait at exit
     for threads still in native code (the model warming up), and a thread left there aborts the process."""
     lines = _ClientLines(sys.stdin.fileno())
+    # Python's own handlers, not the event loop's: those are removed when the loop stops, and a signal just
+    # after stdin closed found the default handler again, which ended the process with -15.
+    for number in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(number, lambda *_: lines.close())
     try:
         anyio.run(_serve_stdio, build_server(index, base_url=base_url), lines)
     finally:
@@ -33,19 +37,10 @@ def run_stdio(index: Index, *, base_url: str = "") -> None:
 async def _serve_stdio(server: MCPServer, lines: "_ClientLines") -> None:
     from mcp.server.stdio import stdio_server  # imported once rag.integrations.mcp has checked `mcp` is there
 
-    async with anyio.create_task_group() as group:
-        group.start_soon(_close_on_signal, lines)
-        async with stdio_server(stdin=lines) as (read, write):
-            # What server.run("stdio") does, but with our stdin: the SDK's run_stdio_async() takes no streams.
-            lowlevel = server._lowlevel_server
-            await lowlevel.run(read, write, lowlevel.create_initialization_options())
-        group.cancel_scope.cancel()
-
-
-async def _close_on_signal(lines: "_ClientLines") -> None:
-    with anyio.open_signal_receiver(signal.SIGTERM, signal.SIGINT) as signals:
-        async for _ in signals:
-            lines.close()
+    async with stdio_server(stdin=lines) as (read, write):
+        # What server.run("stdio") does, but with our stdin: the SDK's run_stdio_async() takes no streams.
+        lowlevel = server._lowlevel_server
+        await lowlevel.run(read, write, lowlevel.create_initialization_options())
 
 
 class _ClientLines:
