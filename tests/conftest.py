@@ -1,14 +1,18 @@
 """Shared fixtures: the real model, loaded once per session, and an index of the seeds built in tmp."""
 
+import atexit
 import os
 import re
+import shutil
 import tempfile
 from pathlib import Path
 
 import pytest
 
-# Tests never touch the real index/: anything that opens the default index gets a private folder.
+# Tests never touch the real index/: anything that opens the default index gets a private folder, removed when
+# the run ends (each holds the model's 87 MB export: a run leaving its own filled the disk over time).
 os.environ["RAG_INDEX"] = tempfile.mkdtemp(prefix="rag-test-index-")
+atexit.register(shutil.rmtree, os.environ["RAG_INDEX"], ignore_errors=True)
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from rag.retrieval.index import Index  # noqa: E402
