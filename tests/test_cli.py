@@ -1,6 +1,8 @@
 """The `rag` command, run in-process against the session's seed index ($RAG_INDEX)."""
 
+import io
 import json
+from pathlib import Path
 
 import pytest
 
@@ -128,3 +130,36 @@ def test_build_keeps_the_faiss_index_type_asked_for(capsys, tmp_path):
     assert files.read_manifest(files.live_build(folder))["dense"]["dense"]["type"] == "Flat"
     assert main(["ask", "libraries", "--docs", str(docs), "--index", str(folder), "-k", "1"]) == 0
     assert "Libraries too." in capsys.readouterr().out
+
+
+EXAMPLE_DRAFT = "eval/precedents/example-draft.md"
+
+
+def test_check_writes_json_and_a_docx_report(capsys, tmp_path, monkeypatch):
+    monkeypatch.chdir(Path(__file__).resolve().parent.parent)
+    assert main(["check", EXAMPLE_DRAFT, "--format", "json"]) == 0
+    checked = json.loads(capsys.readouterr().out)
+    assert [p["verdict"] for p in checked["paragraphs"]] == ["verbatim", "with changes", "with changes", "new"]
+    report = tmp_path / "check.docx"
+    assert main(["check", EXAMPLE_DRAFT, "--format", "docx", "--output", str(report)]) == 0
+    assert capsys.readouterr().err == f"Wrote {report}.\n"
+    assert report.read_bytes()[:2] == b"PK"  # a .docx is a zip
+
+
+def test_check_against_one_document_and_from_stdin(capsys, monkeypatch):
+    text = (Path(__file__).resolve().parent.parent / EXAMPLE_DRAFT).read_text(encoding="utf-8")
+    monkeypatch.setattr("sys.stdin", io.StringIO(text))
+    assert main(["check", "-", "--doc", "WSIS+10 outcome document", "--format", "json"]) == 0
+    checked = json.loads(capsys.readouterr().out)
+    assert checked["checked_against"] == 1 and checked["draft"]["name"] == "standard input"
+    cited = {p["document_name"] for paragraph in checked["paragraphs"] for p in paragraph["precedents"]}
+    assert cited == {"WSIS+10 outcome document"}  # the ECOSOC draft's twin is not searched
+
+
+def test_check_says_why_a_file_is_no_draft(capsys, tmp_path):
+    odd = tmp_path / "draft.xlsx"
+    odd.write_bytes(b"x")
+    assert main(["check", str(odd)]) == 1
+    assert capsys.readouterr().err == (
+        "rag: draft.xlsx is not a draft this can read: choose a .docx, .pdf, .txt, .md or .html file.\n"
+    )

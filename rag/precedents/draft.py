@@ -58,7 +58,9 @@ def draft_from_file(path: str | Path) -> Draft:
     """A draft from a file, read as the index reads documents. DocumentsError when it cannot be used."""
     path = Path(path)
     if path.suffix.lower() not in SUFFIXES:
-        raise DocumentsError(f"{path.name}: a draft is a {', '.join(SUFFIXES)} file.")
+        raise DocumentsError(
+            f"{path.name} is not a draft this can read: choose a .docx, .pdf, .txt, .md or .html file."
+        )
     if not path.is_file():
-        raise DocumentsError(f"{path}: no such file.")
+        raise DocumentsError(f"There is no file {path}.")
     return draft_from_text(read_file(path).text, name=path.name)
