@@ -9,6 +9,7 @@ import logging
 import os
 import stat
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -81,10 +82,14 @@ def document_files(docs_dir: Path) -> list[Path]:
     return files
 
 
-def read_documents(docs_dir: Path, files: list[Path] | None = None) -> tuple[dict[Path, Extracted], dict[str, str]]:
+def read_documents(
+    docs_dir: Path, files: list[Path] | None = None, *, reader: Callable[[Path], Extracted] | None = None
+) -> tuple[dict[Path, Extracted], dict[str, str]]:
     """Every readable document of a folder (or of `files`, a listing of it), and for each file that cannot
     be read, why: a bad file is skipped with one warning, it never stops the others. Of two files of one
-    document id ("report.pdf", "report.txt") the first in PREFERRED order that reads is kept."""
+    document id ("report.pdf", "report.txt") the first in PREFERRED order that reads is kept. `reader` reads
+    one file (default read_file; the build's remembers what it extracted before)."""
+    reader = reader or read_file
     readable, skipped = {}, {}
     for group in _by_document_id(document_files(docs_dir) if files is None else files):
         kept = None
@@ -96,7 +101,7 @@ def read_documents(docs_dir: Path, files: list[Path] | None = None) -> tuple[dic
                 )
             else:
                 try:
-                    readable[path], kept = read_file(path), path
+                    readable[path], kept = reader(path), path
                     continue
                 except DocumentsError as error:
                     reason = str(error)

@@ -21,6 +21,7 @@ from rag.store.agreed import LONGER_SHARE, SHINGLE, THRESHOLD, same_language
 from rag.store.checksums import verify
 from rag.store.chunking import CHUNKER_VERSION, Chunk, chunk_units, lexical_text, sentence_chunks
 from rag.store.encoder import Embedder, OnnxEmbedder, ensure_export
+from rag.store.extracted import ExtractionCache
 from rag.store.lexical import LEXICAL_VERSION, LexicalIndex
 from rag.store.model import MODEL_ID, MODEL_SHA256, Model, bundled, resolve, verified
 from rag.store.ocr import OcrRepairer, lexicon
@@ -46,6 +47,8 @@ class BuildReport:
     folder: Path
     skipped: dict[str, str]  # file name -> why it could not be read
     catalog_notes: tuple[str, ...] = ()  # catalog fields the documents do not bear out, so not stated
+    extracted: int = 0  # PDF, Word and web page files whose text was extracted now (new or changed)
+    extracted_before: int = 0  # ... whose text an earlier build had extracted
 
 
 def live_model(index_dir: Path) -> Model | None:
@@ -131,7 +134,8 @@ def build(
     model = verified(index_model(index_dir, model))  # a model whose files changed is refused, not mixed in
     manifest = expected_manifest(docs_dir, store, model)
     catalog = read_catalog(docs_dir)
-    readable, skipped = read_documents(docs_dir)
+    extractions = ExtractionCache(index_dir)  # only new or changed PDFs, Word files and web pages are read
+    readable, skipped = read_documents(docs_dir, reader=extractions.read)
     documents, units, texts, catalog_notes = {}, [], {}, []
     meter = Meter("Parsing", len(readable), "documents", enabled=progress)
     for path, extracted in readable.items():
@@ -189,6 +193,7 @@ def build(
     finally:
         stores.drop_unused(store, index_dir)  # the previous build's collections, or this one's if not published
     VectorCache(index_dir, model).clear()  # the new build holds the vectors the cache kept for a resumed build
+    extractions.prune()
     seconds = time.perf_counter() - began
     log.info(
         "Built %s: %d documents, %d units, %d chunks in %.1f s",
@@ -209,6 +214,8 @@ def build(
         folder,
         skipped,
         tuple(catalog_notes),
+        extractions.misses,
+        extractions.hits,
     )
 
 
