@@ -139,6 +139,11 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "--mcp", action="store_true", help="also serve the documents as MCP tools at /mcp (streamable HTTP)"
     )
+    serve.add_argument(
+        "--watch",
+        action="store_true",
+        help="index documents added, changed or removed in --docs while the server runs (only those are read)",
+    )
     _add_folders(serve)
     _add_model(serve)
     serve.set_defaults(run=commands.serve)

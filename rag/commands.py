@@ -228,6 +228,13 @@ def serve(args) -> int:
     index = Index.open(args.docs, args.index, progress=True, store=args.store, model=args.model)  # a bar on a tty
     from ui.app import serve  # the web stack loads only for this command, while the model loads in the background
 
+    if args.watch:  # the documents folder watched: files added, changed or removed are searched once rebuilt
+        from rag.retrieval.live import LiveIndex, watch
+
+        docs, folder = args.docs or default_docs_dir(), args.index or default_index_dir()
+        index = LiveIndex(index, docs, folder, store=args.store)
+        threading.Thread(target=watch, args=(index, threading.Event()), name="watch", daemon=True).start()
+        print(f"Watching {docs}: documents added, changed or removed are searched once indexed.", flush=True)
     serve(index, host=args.host, port=args.port, mcp=args.mcp)
     return 0
 

@@ -120,7 +120,7 @@ SYSTEM_FONTS = ["system-ui", "-apple-system", "Segoe UI", "Roboto", "Helvetica N
 def build_app(index: Index) -> gr.Blocks:
     """The chat UI over `index`."""
     listed = len(index.documents) > MAX_CHECKBOXES
-    documents = [(_choice_label(d, with_title=listed), d.id) for d in sorted(index.documents, key=lambda d: d.id)]
+    documents = _choices(index, listed)
 
     def respond(question, history, chosen, k, previous):
         question = readable(question or "")  # a lone surrogate from the browser would break the echo
@@ -218,6 +218,9 @@ def build_app(index: Index) -> gr.Blocks:
         question.submit(
             respond, [question, chat, chosen, k, previous], [chat, question, previous], api_visibility="private"
         )
+        # Each page opens with the documents searched now (a LiveIndex may have gained or lost some since).
+        fresh = (lambda: gr.update(choices=_choices(index, listed))) if listed else _all_ticked(index)
+        app.load(fresh, None, chosen, api_visibility="private", show_progress="hidden", queue=False)
         gr.api(search, api_name="search")
         gr.api(paragraph, api_name="paragraph")
         gr.api(list_documents, api_name="documents")
@@ -239,6 +242,18 @@ def _api(operation, *args):
         return operation(*args)
     except RagError as error:
         raise gr.Error(str(error), print_exception=False) from error
+
+
+def _choices(index: Index, listed: bool) -> list[tuple[str, str]]:
+    return [(_choice_label(d, with_title=listed), d.id) for d in sorted(index.documents, key=lambda d: d.id)]
+
+
+def _all_ticked(index: Index) -> Callable[[], dict]:
+    def ticked() -> dict:
+        choices = _choices(index, listed=False)
+        return gr.update(choices=choices, value=[doc_id for _, doc_id in choices])
+
+    return ticked
 
 
 def _choice_label(document, *, with_title: bool = False) -> str:
@@ -278,7 +293,10 @@ def create_server(index: Index, *, mcp: bool = False, host: str = "127.0.0.1") -
     server = FastAPI(docs_url=None, redoc_url=None, openapi_url=None, lifespan=lifespan)
     if endpoint is not None:
         server.add_route("/mcp", endpoint)  # before the chat's catch-all mount at /
-    known = {d.id for d in index.documents}
+
+    def known() -> set[str]:  # asked each time: a LiveIndex (rag serve --watch) may have gained or lost some
+        return {d.id for d in index.documents}
+
     server.router.routes.append(mounted_api(index, "/api"))  # every path below /api: before the chat's mount at /
 
     def not_found() -> HTMLResponse:
@@ -286,7 +304,7 @@ def create_server(index: Index, *, mcp: bool = False, host: str = "127.0.0.1") -
 
     @server.get("/source/{doc_id}", response_class=HTMLResponse)
     def source(doc_id: str) -> HTMLResponse:
-        if doc_id not in known:  # only known ids, looked up in memory: no path ever reaches the disk
+        if doc_id not in known():  # only known ids, looked up in memory: no path ever reaches the disk
             return not_found()
         page = source_page(index.document(doc_id), index.units(doc_id), index.same_language(doc_id))
         return HTMLResponse(page, headers=HEADERS)
@@ -294,7 +312,7 @@ def create_server(index: Index, *, mcp: bool = False, host: str = "127.0.0.1") -
     @server.get("/original/{doc_id}", response_model=None)
     def original(doc_id: str) -> FileResponse | HTMLResponse:
         """The published PDF of an indexed document (the viewer opens it at "#page=N"); nothing else."""
-        if doc_id not in known or index.document(doc_id).format != "pdf":
+        if doc_id not in known() or index.document(doc_id).format != "pdf":
             return not_found()
         path = index.original(doc_id)
         if not inside(path, path.parent):  # a link out of the documents folder, made before or after the build

@@ -106,3 +106,19 @@ class LiveIndex:
         from rag.store import stores
 
         return stores.resolve(self._store)
+
+
+def watch(live: LiveIndex, stop: threading.Event) -> None:
+    """Refresh `live` whenever a document file of its folder (or the catalog) is added, changed or removed by
+    other means (a synced drive, a script): `rag serve --watch`. Changes that come together are one refresh."""
+    from watchfiles import watch as changes
+
+    from rag.ingest.folder import CATALOG_NAME
+    from rag.ingest.formats import SUFFIXES
+
+    def is_document(_change, path: str) -> bool:
+        name = Path(path).name
+        return name == CATALOG_NAME or (Path(path).suffix.lower() in SUFFIXES and not name.startswith("."))
+
+    for _ in changes(live.docs_dir, watch_filter=is_document, stop_event=stop, recursive=False, raise_interrupt=False):
+        live.refresh()
