@@ -226,13 +226,13 @@ def serve(args) -> int:
         import rag.integrations.mcp  # noqa: F401  an optional extra: a missing `mcp` is said before the index loads
     print("Loading the index (it is built first if missing or stale) ...", file=sys.stderr, flush=True)
     index = Index.open(args.docs, args.index, progress=True, store=args.store, model=args.model)  # a bar on a tty
+    from rag.retrieval.live import LiveIndex, watch
     from ui.app import serve  # the web stack loads only for this command, while the model loads in the background
 
+    # Live: the chat's Documents view adds and removes documents, and the index catches up while it serves.
+    index = LiveIndex(index, args.docs or default_docs_dir(), args.index or default_index_dir(), store=args.store)
     if args.watch:  # the documents folder watched: files added, changed or removed are searched once rebuilt
-        from rag.retrieval.live import LiveIndex, watch
-
-        docs, folder = args.docs or default_docs_dir(), args.index or default_index_dir()
-        index = LiveIndex(index, docs, folder, store=args.store)
+        docs = index.docs_dir
         threading.Thread(target=watch, args=(index, threading.Event()), name="watch", daemon=True).start()
         print(f"Watching {docs}: documents added, changed or removed are searched once indexed.", flush=True)
     serve(index, host=args.host, port=args.port, mcp=args.mcp)

@@ -19,7 +19,7 @@ from rag.ingest.folder import CATALOG_NAME, read_file
 from rag.ingest.formats import SUFFIXES
 from rag.retrieval.live import LiveIndex
 
-MAX_UPLOAD_BYTES = 50 * 1024 * 1024  # a UN document is rarely over 10 MB; `rag serve --max-upload` sets another
+MAX_UPLOAD_BYTES = 20 * 1024 * 1024  # a UN document is rarely over 10 MB (the chat's upload limit is the same)
 READ_SECONDS = 120  # a file that takes longer to read is refused (a PDF built to make the reader crawl)
 # A name as a folder holds it: no path parts, no control characters, not hidden, of a sensible length.
 NAME = re.compile(r"^[^/\\\x00-\x1f\x7f]{1,200}$")

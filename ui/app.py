@@ -22,9 +22,11 @@ from rag.integrations import tools  # noqa: E402
 from rag.integrations.rest import mounted_api  # noqa: E402
 from rag.retrieval import notices  # noqa: E402
 from rag.retrieval.conversation import is_follow_up, search_query  # noqa: E402
+from rag.retrieval.live import LiveIndex  # noqa: E402
 from rag.retrieval.query import DEFAULT_K, readable  # noqa: E402
 from ui.check import MAX_UPLOAD, check_view  # noqa: E402
 from ui.compilation import compilation_panel  # noqa: E402
+from ui.library import library_view  # noqa: E402
 from ui.render import answer_html, examples_html, name_html, notice_html, question_html  # noqa: E402
 from ui.security import CHAT_POLICY, SecurityHeaders, inside, is_loopback  # noqa: E402
 from ui.viewer import HEADERS, not_found_page, source_page  # noqa: E402
@@ -117,8 +119,9 @@ API_LINK = (
 SYSTEM_FONTS = ["system-ui", "-apple-system", "Segoe UI", "Roboto", "Helvetica Neue", "Arial", "sans-serif"]
 
 
-def build_app(index: Index) -> gr.Blocks:
-    """The chat UI over `index`."""
+def build_app(index: Index, *, editable: bool = False) -> gr.Blocks:
+    """The chat UI over `index`; with `editable` (a LiveIndex served on this machine only), its Documents view
+    adds and removes documents."""
     listed = len(index.documents) > MAX_CHECKBOXES
     documents = _choices(index, listed)
 
@@ -194,6 +197,8 @@ def build_app(index: Index) -> gr.Blocks:
                     gr.HTML(examples_html(index.example_questions()), elem_id="wsis-examples-block")
                 with gr.Tab("Check a draft", id="check", elem_id="wsis-check-tab", render_children=True):
                     wire_check = check_view(index, listed)
+                with gr.Tab("Documents", id="library", elem_id="wsis-library-tab", render_children=True):
+                    wire_library = library_view(index, editable)
             with gr.Column(scale=1, min_width=240, elem_id="wsis-side"):
                 if listed:  # a thousand check boxes are no filter: a list searched by symbol or title
                     chosen = gr.Dropdown(
@@ -221,6 +226,7 @@ def build_app(index: Index) -> gr.Blocks:
         # Each page opens with the documents searched now (a LiveIndex may have gained or lost some since).
         fresh = (lambda: gr.update(choices=_choices(index, listed))) if listed else _all_ticked(index)
         app.load(fresh, None, chosen, api_visibility="private", show_progress="hidden", queue=False)
+        wire_library(chosen, fresh)
         gr.api(search, api_name="search")
         gr.api(paragraph, api_name="paragraph")
         gr.api(list_documents, api_name="documents")
@@ -338,7 +344,7 @@ def create_server(index: Index, *, mcp: bool = False, host: str = "127.0.0.1") -
     server.add_middleware(SecurityHeaders, policy=CHAT_POLICY)
     return gr.mount_gradio_app(
         server,
-        build_app(index),
+        build_app(index, editable=isinstance(index, LiveIndex) and is_loopback(host)),
         path="/",
         theme=theme,
         css=(HERE / "style.css").read_text(encoding="utf-8"),

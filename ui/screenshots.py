@@ -6,6 +6,8 @@ from pathlib import Path
 from playwright.sync_api import sync_playwright
 
 from rag import Index
+from rag.retrieval.index import default_docs_dir, default_index_dir
+from rag.retrieval.live import LiveIndex
 from ui.app import start_in_background
 from ui.browser import launch
 
@@ -19,7 +21,8 @@ DRAFT = UNDOCS / "A_C.3_80_L.46.pdf"
 def main() -> None:
     OUT.mkdir(exist_ok=True)
     index = Index.open()
-    url, stop = start_in_background(index)
+    live = LiveIndex(index, default_docs_dir(), default_index_dir())  # as `rag serve` runs it: documents editable
+    url, stop = start_in_background(live)
     try:
         with sync_playwright() as playwright:
             browser = launch(playwright)
@@ -45,11 +48,16 @@ def main() -> None:
             phone.wait_for_selector(".wsis-passage")
             phone.wait_for_timeout(1000)
             phone.screenshot(path=OUT / "chat-400.png")
+            library = browser.new_page(viewport={"width": 1280, "height": 800})
+            library.goto(url)
+            library.get_by_role("tab", name="Documents").click()
+            library.wait_for_selector("#wsis-library-table table")
+            library.screenshot(path=OUT / "library.png")
             check_screenshot(browser, index)
             browser.close()
     finally:
         stop()
-    names = ("chat.png", "chat-400.png", "compilation.png", "source.png", "check.png")
+    names = ("chat.png", "chat-400.png", "compilation.png", "source.png", "library.png", "check.png")
     print("Wrote " + ", ".join(str(OUT / name) for name in names))
 
 

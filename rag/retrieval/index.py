@@ -188,6 +188,14 @@ class Index:
         """The rows of these documents' units."""
         return frozenset(row for row, unit in enumerate(self._stored.units) if unit.doc_id in doc_ids)
 
+    def paragraph_counts(self) -> dict[str, int]:
+        """How many paragraphs, list items and tables each document has (for the library's list)."""
+        counts: dict[str, int] = {}
+        for unit in self._stored.units:
+            if unit.kind in ("paragraph", "item", "table"):
+                counts[unit.doc_id] = counts.get(unit.doc_id, 0) + 1
+        return counts
+
     def warm_up(self) -> None:
         """Load now what the first questions would otherwise wait for (the model, the English word list,
         the language profiles, the texts quoted phrases are matched in), then hand the memory the loading

@@ -57,6 +57,8 @@ class LiveIndex:
             if self._thread is not None and self._thread.is_alive():
                 self._pending = True
                 return
+            # Said at once, not when the thread gets to it: a page asking right after sees the build under way.
+            self.status = Status("building", "Reading the new and changed documents …", time.time())
             self._thread = threading.Thread(target=self._rebuild_until_current, name="index-refresh", daemon=True)
             self._thread.start()
 
