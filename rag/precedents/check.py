@@ -70,7 +70,7 @@ class CheckedParagraph:
     verdict: str  # VERBATIM, CHANGED, PARTLY or NEW
     precedents: tuple[Precedent, ...]  # best first
     stretches: tuple[Stretch, ...]  # the whole text, in order: with a precedent, or new
-    note: str = ""  # "Split: draft para. 6 continues the same precedent."
+    note: str = ""  # a split, a merge, or wording changed since: "Merged: joins A/RES/80/71, para. 18 and para. 19."
 
     @property
     def verdict_text(self) -> str:
@@ -109,9 +109,13 @@ def check_draft(index: Index, draft: Draft, *, documents: list[str] | None = Non
 
 
 def _is_the_draft(index: Index, document, draft: Draft) -> bool:
+    """It prints the draft's symbol, or holds its very text: a text file of the same bytes, or the text the
+    index extracted from a PDF, Word file or web page (kept in memory; text files are not read again)."""
     if draft.symbol and draft.symbol in (document.symbol, *document.aliases):
         return True
-    return document.sha256 == draft.sha256 or (len(draft.text) > 200 and index.text(document.id) == draft.text)
+    if document.sha256 == draft.sha256:
+        return True
+    return document.format not in ("txt", "md") and len(draft.text) > 200 and index.text(document.id) == draft.text
 
 
 def _check_paragraph(index: Index, unit: Unit, excluded: frozenset[int]) -> CheckedParagraph:
