@@ -101,13 +101,20 @@ class LiveIndex:
             self.status = replace(self.status, state="failed", message=message, finished=time.time())
             return
         self._current = fresh
-        said = f"{report.documents} documents, {report.extracted} files read anew, {report.embedded} texts embedded"
+        said = (
+            f"{report.documents} documents, {_counted(report.extracted, 'file')} read anew, "
+            f"{_counted(report.embedded, 'text')} embedded"
+        )
         self.status = Status("current", said, self.status.started, time.time(), report)
 
     def _resolved_store(self) -> str:
         from rag.store import stores
 
         return stores.resolve(self._store)
+
+
+def _counted(n: int, noun: str) -> str:
+    return f"{n:,} {noun}{'s' * (n != 1)}"
 
 
 def watch(live: LiveIndex, stop: threading.Event) -> None:
