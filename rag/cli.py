@@ -98,6 +98,19 @@ def _parser() -> argparse.ArgumentParser:
     _add_model(check)
     check.set_defaults(run=commands.check)
 
+    users = subcommands.add_parser("users", help="accounts for a shared server: users, roles and tokens")
+    users.add_argument("action", choices=["add", "remove", "list", "token"])
+    users.add_argument("name", nargs="?", default=None, help="the user (add, remove, token)")
+    users.add_argument("--role", choices=["reader", "editor"], default="reader", help="reader (default) or editor")
+    users.add_argument("--days", type=int, default=90, help="how long a token is valid (default 90 days)")
+    users.add_argument(
+        "--password-stdin", action="store_true", help="read the password from standard input (for scripts)"
+    )
+    users.add_argument(
+        "--accounts", type=Path, default=None, help="the accounts file (default $RAG_ACCOUNTS, else accounts.json)"
+    )
+    users.set_defaults(run=commands.users)
+
     evaluate = subcommands.add_parser("eval", help="measure retrieval quality on the reference questions")
     evaluate.add_argument("--split", choices=["dev", "test", "all"], default="test")
     evaluate.add_argument(

@@ -348,6 +348,38 @@ def check(args) -> int:
     return _emit(export.to_docx(result), args)
 
 
+def users(args) -> int:
+    """`rag users add|remove|list|token`: the accounts a shared server checks."""
+    import getpass
+    import os
+
+    from rag.accounts import Accounts
+
+    accounts = Accounts(args.accounts or os.environ.get("RAG_ACCOUNTS") or PROJECT_ROOT / "accounts.json")
+    if args.action == "list":
+        for user in accounts.users():
+            print(f"{user.name}\t{user.role}")
+        return 0
+    if not args.name:
+        raise QueryError(f"rag users {args.action} needs a user name.")
+    if args.action == "add":
+        if args.password_stdin:
+            password = sys.stdin.readline().rstrip("\n")
+        else:
+            password = getpass.getpass(f"Password for {args.name}: ")
+            if getpass.getpass("Again: ") != password:
+                raise QueryError("The two passwords differ; nothing was changed.")
+        user = accounts.add_user(args.name, password, args.role)
+        print(f"Added {user.name} ({user.role}) to {accounts.path}.", file=sys.stderr)
+    elif args.action == "remove":
+        accounts.remove_user(args.name)
+        print(f"Removed {args.name} and their tokens from {accounts.path}.", file=sys.stderr)
+    else:
+        print(accounts.new_token(args.name, args.days))  # shown this once: only its digest is kept
+        print(f"A token for {args.name}, valid {args.days} days; it is not shown again.", file=sys.stderr)
+    return 0
+
+
 def format_passages(passages: list[Passage]) -> str:
     width = min(100, shutil.get_terminal_size((100, 20)).columns) - 4
     blocks = []
