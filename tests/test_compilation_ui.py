@@ -89,3 +89,13 @@ def test_each_browser_session_has_its_own_compilation(browser, app_url):
     assert second.locator("#wsis-export-docx").is_disabled() and second.locator("#wsis-compilation-up").is_disabled()
     first.close()
     second.close()
+
+
+def test_adds_pressed_in_quick_succession_all_arrive(browser, app_url):
+    """Three Add buttons pressed within a few milliseconds: each paragraph reaches the compilation, once."""
+    page = browser.new_page()
+    page.goto(app_url)
+    ask(page, "gender digital divide", 1)
+    page.evaluate("() => document.querySelectorAll('.wsis-add').forEach((b, i) => { if (i < 3) b.click(); })")
+    expect(page.locator("#wsis-compilation-items label")).to_have_count(3, timeout=15_000)
+    page.close()

@@ -39,12 +39,21 @@ EMPTY_QUESTION = "Type a question, or some words to find, then press Enter or As
 MAX_CHECKBOXES = 12  # more documents than this are chosen in a searchable list, and none chosen means all
 # Copy, add and example buttons work through delegated listeners: the page's HTML carries no scripts or handlers.
 COPY_SCRIPT = """<script>
+// One paragraph at a time through the hidden box, which the server empties once it has added one: a second
+// Add pressed before that waits its turn, rather than overwrite the first (two quick Adds kept only one).
+let adding = Promise.resolve();
+const emptied = async (box) => {
+  for (let i = 0; i < 200 && box.value; i++) await new Promise((done) => setTimeout(done, 25));
+};
 document.addEventListener("click", (event) => {
   const button = event.target.closest(".wsis-add");
   if (!button) return;
   const box = document.querySelector("#wsis-add textarea, #wsis-add input");
-  box.value = button.closest(".wsis-passage").querySelector(".wsis-add-key").textContent;
-  box.dispatchEvent(new Event("input", { bubbles: true }));
+  const key = button.closest(".wsis-passage").querySelector(".wsis-add-key").textContent;
+  adding = adding.then(() => emptied(box)).then(() => {
+    box.value = key;
+    box.dispatchEvent(new Event("input", { bubbles: true }));
+  });
   button.textContent = "Added";
   setTimeout(() => { button.textContent = "Add to compilation"; }, 1500);
 });
