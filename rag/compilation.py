@@ -84,21 +84,27 @@ def to_docx(passages: Sequence[Passage], *, title: str = TITLE, date: datetime.d
     document.add_paragraph(title, style="Title")
     document.add_paragraph(long_date((date or datetime.date.today()).isoformat()), style="Subtitle")
     for passage in passages:
-        if passage.rows:
-            _add_table(document, passage.rows)
-        else:
-            _add_runs(document.add_paragraph(style="Quote"), passage.text, passage.marks).keep_with_next = True
-        for note in passage.footnotes:
-            _add_runs(document.add_paragraph(style="Quote Footnote"), note).keep_with_next = True
-        short, *full = _citation_lines(passage)
-        cited = document.add_paragraph(style="Citation")
-        cited.add_run(short).bold = True
-        for line in full:
-            cited.add_run().add_break()
-            cited.add_run(line)
+        add_quote(document, passage)
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()
+
+
+def add_quote(document, passage: Passage) -> None:
+    """One passage as a compilation quotes it: verbatim (a table as a table), its footnotes, its citation in
+    the short style in bold and the full one under it. Also how a draft's check quotes a precedent."""
+    if passage.rows:
+        _add_table(document, passage.rows)
+    else:
+        _add_runs(document.add_paragraph(style="Quote"), passage.text, passage.marks).keep_with_next = True
+    for note in passage.footnotes:
+        _add_runs(document.add_paragraph(style="Quote Footnote"), note).keep_with_next = True
+    short, *full = _citation_lines(passage)
+    cited = document.add_paragraph(style="Citation")
+    cited.add_run(short).bold = True
+    for line in full:
+        cited.add_run().add_break()
+        cited.add_run(line)
 
 
 def _citation_lines(passage: Passage) -> list[str]:

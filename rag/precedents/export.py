@@ -177,7 +177,7 @@ def _add_checked(document, paragraph: CheckedParagraph, marks: Marks, revisions:
         return
     best, *others = paragraph.precedents
     _add_redline(written, paragraph.text, marks, best, revisions)
-    _add_quote(document, best)
+    compilation.add_quote(document, best.passage)
     if others:
         document.add_paragraph("Also in: " + "; ".join(p.passage.citation for p in others), style="Citation")
 
@@ -234,23 +234,6 @@ def _stretches(paragraph: CheckedParagraph, marks: Marks):
             stretch.source,
             stretch.text[len(words) :],
         )
-
-
-def _add_quote(document, precedent: Precedent) -> None:
-    """The precedent as the compilation quotes a passage: verbatim, its footnotes, its citation."""
-    passage = precedent.passage
-    if passage.rows:
-        compilation._add_table(document, passage.rows)
-    else:
-        _add_runs(document.add_paragraph(style="Quote"), passage.text, passage.marks).keep_with_next = True
-    for note in passage.footnotes:
-        _add_runs(document.add_paragraph(style="Quote Footnote"), note).keep_with_next = True
-    short, *full = _citation_lines(passage)
-    cited = document.add_paragraph(style="Citation")
-    cited.add_run(short).bold = True
-    for line in full:
-        cited.add_run().add_break()
-        cited.add_run(line)
 
 
 def to_markdown(result: DraftCheck, *, date: datetime.date | None = None) -> str:
