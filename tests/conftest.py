@@ -150,3 +150,13 @@ def milvus_uri():
         pytest.skip("milvus-server is not installed (the `milvus` package); pip install milvus==2.3.5")
     with milvus_server() as uri:
         yield uri
+
+
+@pytest.fixture
+def live_seeds(tmp_path, embedder):
+    """A LiveIndex over a copy of the seeds in folders of its own: for tests that add and remove documents."""
+    from rag.retrieval.live import LiveIndex
+
+    docs, index_dir = tmp_path / "docs", tmp_path / "index"
+    shutil.copytree(SEEDS, docs)
+    return LiveIndex(Index.open(docs, index_dir, embedder=embedder), docs, index_dir)

@@ -2,26 +2,16 @@
 limit) and removed, then indexed in the background; a file refused says why and never reaches the folder."""
 
 import io
-import shutil
 import zipfile
 from pathlib import Path
 
 import docx
 import pytest
-from conftest import SEEDS
 
-from rag import Index, NotFoundError
+from rag import NotFoundError
 from rag.library import add_files, remove_document
-from rag.retrieval.live import LiveIndex
 
 FIXTURES = Path(__file__).parent / "fixtures" / "undocs"
-
-
-@pytest.fixture
-def live(tmp_path, embedder):
-    docs, index_dir = tmp_path / "docs", tmp_path / "index"
-    shutil.copytree(SEEDS, docs)
-    return LiveIndex(Index.open(docs, index_dir, embedder=embedder), docs, index_dir)
 
 
 def word_file(path: Path, *paragraphs: str) -> Path:
@@ -32,7 +22,8 @@ def word_file(path: Path, *paragraphs: str) -> Path:
     return path
 
 
-def test_files_added_are_checked_put_in_the_folder_and_searched(live, tmp_path):
+def test_files_added_are_checked_put_in_the_folder_and_searched(live_seeds, tmp_path):
+    live = live_seeds
     uploads = tmp_path / "uploads"
     uploads.mkdir()
     word = word_file(uploads / "x1", "Wombat Compact", "1. Every burrow shall have fibre by 2031.")
@@ -48,7 +39,8 @@ def test_files_added_are_checked_put_in_the_folder_and_searched(live, tmp_path):
     assert not list(live.docs_dir.glob(".upload-*"))  # no staging copy left behind
 
 
-def test_hostile_files_are_refused_with_their_reason_and_never_reach_the_folder(live, tmp_path):
+def test_hostile_files_are_refused_with_their_reason_and_never_reach_the_folder(live_seeds, tmp_path):
+    live = live_seeds
     before = sorted(p.name for p in live.docs_dir.iterdir())
     good = tmp_path / "good"
     good.write_text("Title\n\n1. A paragraph of text.\n", encoding="utf-8")
@@ -81,7 +73,8 @@ def test_hostile_files_are_refused_with_their_reason_and_never_reach_the_folder(
     assert sorted(p.name for p in live.docs_dir.iterdir()) == before
 
 
-def test_a_document_removed_leaves_the_folder_and_the_index(live):
+def test_a_document_removed_leaves_the_folder_and_the_index(live_seeds):
+    live = live_seeds
     assert remove_document(live, "003_2acf0993792d3d8c") == ["003_2acf0993792d3d8c.txt"]
     assert live.wait().state == "current"
     assert "003_2acf0993792d3d8c" not in {d.id for d in live.documents}

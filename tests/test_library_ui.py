@@ -1,15 +1,11 @@
 """The Documents view in a real browser: the documents searched and the files skipped; on a server that may
 change them, documents uploaded (a bad one refused with its reason), asked about once indexed, removed."""
 
-import shutil
-
 import pytest
-from conftest import SEEDS, needs_chromium
+from conftest import needs_chromium
 from playwright.sync_api import expect
 from test_accessibility import violations
 
-from rag import Index
-from rag.retrieval.live import LiveIndex
 from ui.app import start_in_background
 
 pytestmark = [pytest.mark.slow, needs_chromium]
@@ -17,11 +13,8 @@ NEW = "The Quokka Accord on lunar broadband commits every crater to affordable c
 
 
 @pytest.fixture
-def live_url(tmp_path, embedder):
-    docs, index_dir = tmp_path / "docs", tmp_path / "index"
-    shutil.copytree(SEEDS, docs)
-    live = LiveIndex(Index.open(docs, index_dir, embedder=embedder), docs, index_dir)
-    url, stop = start_in_background(live)
+def live_url(live_seeds):
+    url, stop = start_in_background(live_seeds)
     yield url
     stop()
 

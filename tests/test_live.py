@@ -6,9 +6,6 @@ import shutil
 import threading
 from pathlib import Path
 
-import pytest
-from conftest import SEEDS
-
 from rag import Index
 from rag.retrieval.live import LiveIndex
 
@@ -16,16 +13,8 @@ FIXTURES = Path(__file__).parent / "fixtures" / "undocs"
 NEW = "The Quokka Accord on lunar broadband commits every crater to affordable connectivity by 2040."
 
 
-@pytest.fixture
-def folders(tmp_path):
-    docs = tmp_path / "docs"
-    shutil.copytree(SEEDS, docs)
-    return docs, tmp_path / "index"
-
-
-def test_a_document_added_is_searched_once_the_rebuild_is_live(folders, embedder):
-    docs, index_dir = folders
-    live = LiveIndex(Index.open(docs, index_dir, embedder=embedder), docs, index_dir)
+def test_a_document_added_is_searched_once_the_rebuild_is_live(live_seeds):
+    live, docs = live_seeds, live_seeds.docs_dir
     before = live.current
     (docs / "quokka.txt").write_text(f"Quokka Accord\n\n1. {NEW}\n", encoding="utf-8")
     answers = []
@@ -40,9 +29,8 @@ def test_a_document_added_is_searched_once_the_rebuild_is_live(folders, embedder
     assert status.report.reused > status.report.embedded > 0  # the seeds' vectors were kept
 
 
-def test_a_document_removed_is_no_longer_searched(folders, embedder):
-    docs, index_dir = folders
-    live = LiveIndex(Index.open(docs, index_dir, embedder=embedder), docs, index_dir)
+def test_a_document_removed_is_no_longer_searched(live_seeds):
+    live, docs = live_seeds, live_seeds.docs_dir
     (docs / "003_2acf0993792d3d8c.txt").unlink()
     live.refresh()
     assert live.wait().state == "current"
@@ -66,9 +54,8 @@ def test_only_new_or_changed_pdfs_are_read_again(tmp_path, embedder):
     assert len(list((index_dir / "extracted").glob("*.json"))) == 2  # the removed file's text is not kept
 
 
-def test_a_failed_rebuild_keeps_the_current_index(folders, embedder):
-    docs, index_dir = folders
-    live = LiveIndex(Index.open(docs, index_dir, embedder=embedder), docs, index_dir)
+def test_a_failed_rebuild_keeps_the_current_index(live_seeds):
+    live, docs = live_seeds, live_seeds.docs_dir
     before = live.current
     for path in docs.glob("*.txt"):  # nothing readable left: the build refuses
         path.write_bytes(b"")
@@ -79,9 +66,8 @@ def test_a_failed_rebuild_keeps_the_current_index(folders, embedder):
     assert live.answer("gender digital divide").passages
 
 
-def test_refreshes_asked_for_during_a_build_run_once_more_after_it(folders, embedder):
-    docs, index_dir = folders
-    live = LiveIndex(Index.open(docs, index_dir, embedder=embedder), docs, index_dir)
+def test_refreshes_asked_for_during_a_build_run_once_more_after_it(live_seeds):
+    live, docs = live_seeds, live_seeds.docs_dir
     (docs / "quokka.txt").write_text(f"Quokka Accord\n\n1. {NEW}\n", encoding="utf-8")
     live.refresh()
     (docs / "wombat.txt").write_text("Wombat Compact\n\n1. Burrows shall have fibre.\n", encoding="utf-8")

@@ -2,32 +2,27 @@
 searched, listed and shown by the running server once indexed, through REST, the viewer and a fresh chat
 page's document filter; a file removed is gone from all of them."""
 
-import shutil
 import threading
 import time
 
 import httpx
 import pytest
-from conftest import SEEDS, needs_chromium
+from conftest import needs_chromium
 from playwright.sync_api import expect
 
-from rag import Index
-from rag.retrieval.live import LiveIndex, watch
+from rag.retrieval.live import watch
 from ui.app import start_in_background
 
 NEW = "The Quokka Accord on lunar broadband commits every crater to affordable connectivity by 2040."
 
 
 @pytest.fixture
-def served(tmp_path, embedder):
-    docs, index_dir = tmp_path / "docs", tmp_path / "index"
-    shutil.copytree(SEEDS, docs)
-    live = LiveIndex(Index.open(docs, index_dir, embedder=embedder), docs, index_dir)
+def served(live_seeds):
     stop = threading.Event()
-    watcher = threading.Thread(target=watch, args=(live, stop), daemon=True)
+    watcher = threading.Thread(target=watch, args=(live_seeds, stop), daemon=True)
     watcher.start()
-    url, stop_server = start_in_background(live)
-    yield docs, url
+    url, stop_server = start_in_background(live_seeds)
+    yield live_seeds.docs_dir, url
     stop.set()
     stop_server()
     watcher.join(timeout=10)
